@@ -1,0 +1,95 @@
+"""Thin wrapper around poppler (``pdfinfo``, ``pdftoppm``, ``pdftotext``) via pdf2image.
+
+Pages are rasterised one at a time so a 200-page PDF is never held in memory.
+Poppler's error texts are turned into plain-words input errors.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+import pdf2image
+import pdf2image.exceptions as pdf_exc
+
+from .errors import InputFileError, MissingDependencyError, OcrError
+
+APT_HINT = "install it with: apt-get install poppler-utils"
+TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    pages: int
+    encrypted: bool
+    page_size_pt: tuple[float, float]
+
+
+def check() -> None:
+    for prog in ("pdfinfo", "pdftoppm"):
+        if not shutil.which(prog):
+            raise MissingDependencyError(f"{prog} (poppler) is not installed; {APT_HINT}")
+
+
+def pdf_info(path: str) -> PdfInfo:
+    check()
+    try:
+        raw = pdf2image.pdfinfo_from_path(path, timeout=TIMEOUT)
+    except pdf_exc.PDFPageCountError as exc:
+        raise InputFileError(_explain(str(exc)), path=path) from exc
+    except pdf_exc.PDFPopplerTimeoutError as exc:
+        raise InputFileError("PDF could not be read in time (corrupt or extremely complex)", path=path) from exc
+    pages = int(raw.get("Pages", 0))
+    if pages <= 0:
+        raise InputFileError("PDF has no pages (corrupt or truncated)", path=path)
+    size = str(raw.get("Page size", "595 x 842 pts")).split()
+    try:
+        size_pt = (float(size[0]), float(size[2]))
+    except (IndexError, ValueError):
+        size_pt = (595.0, 842.0)
+    encrypted = str(raw.get("Encrypted", "no")).startswith("yes")
+    return PdfInfo(pages=pages, encrypted=encrypted, page_size_pt=size_pt)
+
+
+def render_page(path: str, page: int, dpi: int) -> np.ndarray:
+    """One page as an RGB array; ``page`` is 1-based."""
+    try:
+        images = pdf2image.convert_from_path(
+            path, dpi=dpi, first_page=page, last_page=page, fmt="ppm", timeout=TIMEOUT
+        )
+    except pdf_exc.PDFPageCountError as exc:
+        raise InputFileError(_explain(str(exc)), path=path, page=page) from exc
+    except pdf_exc.PDFPopplerTimeoutError as exc:
+        raise OcrError("pdftoppm timed out rendering the page", path=path, page=page) from exc
+    except (pdf_exc.PDFSyntaxError, pdf_exc.PDFInfoNotInstalledError) as exc:
+        raise InputFileError(_explain(str(exc)), path=path, page=page) from exc
+    if not images:
+        raise InputFileError("the page could not be rendered (corrupt PDF)", path=path, page=page)
+    return np.asarray(images[0].convert("RGB"))
+
+
+def page_text(path: str, page: int) -> str:
+    """The PDF's own text layer for one page ('' when there is none)."""
+    if not shutil.which("pdftotext"):
+        raise MissingDependencyError(f"pdftotext (poppler) is not installed; {APT_HINT}")
+    proc = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", path, "-"],
+        capture_output=True, timeout=TIMEOUT,
+    )
+    if proc.returncode != 0:
+        return ""
+    return proc.stdout.decode("utf-8", "replace").replace("\f", "")
+
+
+def _explain(poppler_message: str) -> str:
+    msg = poppler_message.lower()
+    if "incorrect password" in msg or "encrypt" in msg:
+        return "PDF is password-protected; remove the password (e.g. qpdf --decrypt) and try again"
+    if "couldn't open file" in msg:
+        return "PDF cannot be opened (missing, moved or unreadable)"
+    if "couldn't find trailer" in msg or "xref" in msg or "syntax error" in msg or "may not be a pdf" in msg:
+        return "PDF is corrupt or truncated and cannot be read"
+    first = " ".join(poppler_message.split())[:200]
+    return f"PDF cannot be read ({first})"

@@ -1,0 +1,86 @@
+"""Each image stage on real renders and real Tesseract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr import clean, deskew, load, orient
+from vanban.metrics import cer
+from vanban.pipeline import Options, process_page
+
+from .conftest import SAMPLES, ground_truth
+
+
+def grey_page(name: str) -> np.ndarray:
+    page = load.load_page(load.inspect(str(SAMPLES / name)), 1)
+    grey, _ = clean.to_grey_without_ink(page.pixels)
+    grey, _ = clean.remove_dark_borders(grey)
+    return clean.normalise_illumination(grey)[0]
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_orientation_is_detected_for_all_four_rotations(turns):
+    upright = grey_page("clean.png")
+    turned = np.ascontiguousarray(np.rot90(upright, k=turns))  # counter-clockwise quarter turns
+    clockwise_fix, report = orient.detect(turned)
+    assert clockwise_fix == (90 * turns) % 360, report
+    assert np.array_equal(orient.rotate_upright(turned, clockwise_fix), upright)
+
+
+@pytest.mark.parametrize("name", ["skew2.png", "skew7.png", "clean.png", "header.png"])
+def test_deskew_error_on_samples_is_within_0_15_degrees(name, manifest):
+    binary, _ = clean.binarise(grey_page(name))
+    angle, _ = deskew.estimate(binary)
+    assert abs(angle - manifest[name]["rotation_deg"]) <= 0.15
+
+
+@pytest.mark.parametrize("true_angle", [-14.5, -9.3, -3.7, -0.4, 1.2, 4.85, 11.1, 15.0])
+def test_deskew_measures_angles_up_to_15_degrees(true_angle):
+    img = Image.open(SAMPLES / "clean.png").convert("L")
+    skewed = np.asarray(img.rotate(true_angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=245))
+    binary, _ = clean.binarise(clean.normalise_illumination(skewed)[0])
+    angle, _ = deskew.estimate(binary)
+    assert abs(angle - true_angle) <= 0.15
+    straight, _ = deskew.estimate(clean.binarise(deskew.rotate(skewed, angle))[0])
+    assert abs(straight) <= 0.15
+
+
+def test_removing_stamps_and_ink_raises_ocr_accuracy():
+    source = load.inspect(str(SAMPLES / "stamped.png"))
+    truth = ground_truth("stamped.png")
+    with_ink = process_page(source, 1, Options(remove_ink=False))
+    without_ink = process_page(source, 1, Options())
+    assert cer(without_ink.text, truth) < cer(with_ink.text, truth)
+    assert cer(without_ink.text, truth) <= 0.01
+    report = next(s for s in without_ink.stages if s.stage == "remove_ink")
+    assert report.details["ink_pixels"] > 10_000
+    assert not next(s for s in with_ink.stages if s.stage == "remove_ink").done
+
+
+def test_dark_scanner_border_is_found_and_removed():
+    page = load.load_page(load.inspect(str(SAMPLES / "skew7.png")), 1)
+    grey, _ = clean.to_grey_without_ink(page.pixels)
+    cleaned, report = clean.remove_dark_borders(grey)
+    assert set(report["borders"]) >= {"top", "right"}
+    assert cleaned[:20, :].min() > 200 and cleaned[:, -20:].min() > 200
+
+
+def test_despeckle_removes_specks_but_keeps_diacritic_dots():
+    img = np.full((200, 400), 255, np.uint8)
+    img[50, 50] = img[120, 300] = img[10:12, 10:12] = 0  # specks
+    img[100:107, 200:207] = 0  # a dấu nặng sized dot (7 x 7 px at 300 dpi)
+    out, report = clean.despeckle(img)
+    assert report["specks_removed"] == 3
+    assert (out[100:107, 200:207] == 0).all()
+
+
+def test_every_stage_is_recorded_and_can_be_switched_off():
+    source = load.inspect(str(SAMPLES / "clean.png"))
+    page = process_page(source, 1, Options(orient=False, deskew=False, remove_borders=False, despeckle=False))
+    done = {s.stage: s.done for s in page.stages}
+    assert done == {"load": True, "remove_ink": True, "remove_borders": False, "normalise": True,
+                    "orient": False, "deskew": False, "binarise": True, "despeckle": False,
+                    "recognise": True, "layout": True}
+    assert cer(page.text, ground_truth("clean.png")) <= 0.005

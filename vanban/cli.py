@@ -1,0 +1,120 @@
+"""``vanban`` command line: ``vanban ocr`` turns scans into text (see README for exit codes)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ocr import load, poppler, tesseract
+from ocr.errors import BadArgsError, ExitCode, VanbanError
+
+from . import __version__
+from .pipeline import FORMATS, Options, run_batch
+from .progress import BarProgress, NullProgress
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vanban", description="Scanned Vietnamese official documents to clean UTF-8 text.")
+    parser.add_argument("--version", action="version", version=f"vanban {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ocr = sub.add_parser("ocr", help="OCR scans (PDF, TIFF, PNG, JPEG files or folders) to text and JSON",
+                         description="OCR scans to OUTDIR/<name>.txt and .json. Folders are searched recursively.")
+    ocr.add_argument("inputs", nargs="+", metavar="INPUT", help="scan files or folders")
+    ocr.add_argument("-o", "--output", default=".", metavar="OUTDIR",
+                     help="folder for the results (default: current folder); '-' prints the text to stdout")
+    ocr.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                     help="pages processed in parallel (default: number of CPU cores)")
+    ocr.add_argument("-f", "--format", default="txt,json", metavar="LIST",
+                     help="comma-separated output formats: txt, json (default: txt,json)")
+    ocr.add_argument("--force", action="store_true", help="redo inputs whose outputs already exist")
+    ocr.add_argument("--no-repair", action="store_true", help="emit the OCR text without the restore step")
+    ocr.add_argument("--lang", default="vie", help="Tesseract language(s), e.g. vie or vie+eng (default: vie)")
+    ocr.add_argument("--use-text-layer", action="store_true",
+                     help="for PDFs with a text layer, use that text instead of OCR")
+    ocr.add_argument("--max-pixels", type=int, default=load.DEFAULT_MAX_PIXELS, metavar="N",
+                     help=f"refuse pages larger than N pixels (default: {load.DEFAULT_MAX_PIXELS})")
+    for step in ("orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
+        ocr.add_argument(f"--no-{step}", action="store_true", help=f"skip the {step.replace('-', ' ')} step")
+    ocr.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return int(ExitCode.BAD_ARGS)
+    try:
+        if args.command == "ocr":
+            return cmd_ocr(args)
+    except VanbanError as exc:
+        print(f"vanban: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("vanban: interrupted; run the same command again to resume", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    return int(ExitCode.BAD_ARGS)
+
+
+def options_from_args(args: argparse.Namespace) -> Options:
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    if args.jobs is not None and args.jobs < 1:
+        raise BadArgsError("--jobs must be 1 or more")
+    if args.max_pixels < 1_000_000:
+        raise BadArgsError("--max-pixels must be at least 1000000")
+    extra = {} if args.jobs is None else {"jobs": args.jobs}
+    return Options(
+        lang=args.lang, formats=formats, force=args.force, repair=not args.no_repair,
+        orient=not args.no_orient, deskew=not args.no_deskew, remove_ink=not args.no_remove_ink,
+        remove_borders=not args.no_remove_borders, normalise=not args.no_normalise,
+        binarise=not args.no_binarise, despeckle=not args.no_despeckle,
+        use_text_layer=args.use_text_layer, max_pixels=args.max_pixels, **extra,
+    )
+
+
+def cmd_ocr(args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    tesseract.check(options.lang, need_osd=options.orient)
+    if any(Path(p).is_dir() or Path(p).suffix.lower() == ".pdf" for p in args.inputs):
+        poppler.check()
+    to_stdout = args.output == "-"
+    outdir = None if to_stdout else Path(args.output)
+    if outdir is not None and outdir.exists() and not outdir.is_dir():
+        raise BadArgsError(f"output {outdir} exists and is not a folder")
+    show_bar = not args.quiet and sys.stderr.isatty()
+    progress = BarProgress() if show_bar else NullProgress()
+    try:
+        batch = run_batch(args.inputs, outdir, options, progress)
+    finally:
+        progress.close()
+    if not show_bar:  # errors and warnings were collected silently; print them plainly
+        for message in getattr(progress, "notes", []):
+            print(f"vanban: {message}", file=sys.stderr)
+    if to_stdout:
+        docs = [f for f in batch.files if f.status == "done"]
+        if "txt" in options.formats:
+            sys.stdout.write("\f".join(f.text or "" for f in docs))
+        else:
+            for f in docs:
+                sys.stdout.write(json.dumps(f.document, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.flush()
+    if not args.quiet:
+        minutes = batch.seconds / 60
+        rate = f" ({batch.pages / minutes:.1f} pages/min)" if batch.pages and minutes > 0 else ""
+        print(
+            f"vanban: {len(batch.files)} file(s): {batch.count('done')} done, {batch.count('skipped')} skipped "
+            f"(already done), {batch.count('failed')} failed; {batch.pages} page(s) in {batch.seconds:.1f} s{rate}",
+            file=sys.stderr,
+        )
+    return int(batch.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
