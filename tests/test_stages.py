@@ -20,13 +20,31 @@ def grey_page(name: str) -> np.ndarray:
     return clean.normalise_illumination(grey)[0]
 
 
+@pytest.mark.parametrize("name", ["clean.png", "degraded.jpg", "skew7.png"])
 @pytest.mark.parametrize("turns", [0, 1, 2, 3])
-def test_orientation_is_detected_for_all_four_rotations(turns):
-    upright = grey_page("clean.png")
+def test_orientation_is_detected_for_all_four_rotations(name, turns):
+    upright = grey_page(name)
     turned = np.ascontiguousarray(np.rot90(upright, k=turns))  # counter-clockwise quarter turns
-    clockwise_fix, report = orient.detect(turned)
+    clockwise_fix, report = orient.detect(turned, clean.binarise(turned)[0])
     assert clockwise_fix == (90 * turns) % 360, report
+    assert report["method"] == "projection"
     assert np.array_equal(orient.rotate_upright(turned, clockwise_fix), upright)
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_tesseract_osd_fallback_agrees(turns):
+    turned = np.ascontiguousarray(np.rot90(grey_page("clean.png"), k=turns))
+    clockwise_fix, report = orient.osd_orientation(turned)
+    assert clockwise_fix == (90 * turns) % 360, report
+
+
+def test_a_page_without_text_lines_is_left_for_osd_to_judge():
+    dots = np.full((1000, 1000), 255, np.uint8)
+    for dy in range(4):
+        for dx in range(4):
+            dots[dy::40, dx::40] = 0  # a square grid of blobs: no direction is sharper
+    assert (dots == 0).sum() > orient.MIN_POINTS
+    assert orient.quick_orientation(dots) is None
 
 
 @pytest.mark.parametrize("name", ["skew2.png", "skew7.png", "clean.png", "header.png"])
@@ -67,13 +85,15 @@ def test_dark_scanner_border_is_found_and_removed():
     assert cleaned[:20, :].min() > 200 and cleaned[:, -20:].min() > 200
 
 
-def test_despeckle_removes_specks_but_keeps_diacritic_dots():
+def test_despeckle_cleans_noisy_scans_and_leaves_clean_ones_alone():
     img = np.full((200, 400), 255, np.uint8)
     img[50, 50] = img[120, 300] = img[10:12, 10:12] = 0  # specks
     img[100:107, 200:207] = 0  # a dấu nặng sized dot (7 x 7 px at 300 dpi)
-    out, report = clean.despeckle(img)
+    out, report = clean.despeckle(img, noise_sigma=12.0)
     assert report["specks_removed"] == 3
     assert (out[100:107, 200:207] == 0).all()
+    same, report = clean.despeckle(img, noise_sigma=0.5)
+    assert report["specks_removed"] == 0 and np.array_equal(same, img)
 
 
 def test_every_stage_is_recorded_and_can_be_switched_off():

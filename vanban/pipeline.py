@@ -87,7 +87,7 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         return Page(number, grey.shape[1], grey.shape[0], image.dpi, [], stages, warnings)
 
     if options.orient:
-        turn, rep = orient.detect(grey)
+        turn, rep = orient.detect(grey, binary)
         grey = orient.rotate_upright(grey, turn)
         stages.append(StageReport("orient", True, rep))
     else:
@@ -104,7 +104,8 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     if options.binarise:
         binary, rep = clean.binarise(grey)
         stages.append(StageReport("binarise", True, rep))
-        binary = _step(stages, "despeckle", options.despeckle, clean.despeckle, binary)
+        binary = _step(stages, "despeckle", options.despeckle,
+                       lambda b: clean.despeckle(b, rep["noise_sigma"]), binary)
         for_ocr = clean.mask_to_print(grey, binary)
     else:
         stages.append(StageReport("binarise", False))
