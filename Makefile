@@ -16,6 +16,9 @@ run: system-deps venv
 test: system-deps venv
 	$(BIN)/python -m pytest
 
+# The service tests start a throwaway redis-server on a loopback port: installed for `make test` only.
+test: WITH_TEST_DEPS := yes
+
 bench: system-deps venv
 	$(BIN)/python bench/ocr_bench.py --out docs/benchmarks.md
 
@@ -34,6 +37,7 @@ system-deps:
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
 	$(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	[ -z "$(WITH_TEST_DEPS)" ] || command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 	  elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \

@@ -13,6 +13,7 @@ from ocr.errors import BadArgsError, ExitCode, VanbanError
 from . import __version__
 from .pipeline import FORMATS, Options, run_batch
 from .progress import BarProgress, NullProgress
+from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     for step in ("orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
         ocr.add_argument(f"--no-{step}", action="store_true", help=f"skip the {step.replace('-', ' ')} step")
     ocr.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    add_service_commands(sub)
     return parser
 
 
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ocr":
             return cmd_ocr(args)
+        if args.command in SERVICE_COMMANDS:
+            return run_service_command(args)
     except VanbanError as exc:
         print(f"vanban: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)

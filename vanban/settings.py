@@ -1,0 +1,80 @@
+"""Service settings, read from the environment in one place (see README, "Service")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from ocr.errors import BadArgsError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Everything the HTTP service and its workers can be told; one instance per process."""
+
+    data_dir: Path = Path("vanban-data")
+    api_key: str | None = None
+    redis_url: str | None = None
+    max_upload_bytes: int = 50 * MB
+    max_pages: int = 300
+    max_queue: int = 100
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    keep_days: float = 7.0
+    max_wait_seconds: float = 60.0
+    lang: str = "vie"
+    repair: bool = True
+    #: a running job whose worker has not renewed its lease for this long is given to another worker
+    lease_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "ServiceSettings":
+        """Settings from ``VANBAN_*`` variables; a bad value is a BadArgsError that names the variable."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        if env.get("VANBAN_DATA_DIR"):
+            values["data_dir"] = Path(env["VANBAN_DATA_DIR"])
+        if env.get("VANBAN_API_KEY"):
+            values["api_key"] = env["VANBAN_API_KEY"]
+        if env.get("VANBAN_REDIS_URL"):
+            values["redis_url"] = env["VANBAN_REDIS_URL"]
+        if env.get("VANBAN_LANG"):
+            values["lang"] = env["VANBAN_LANG"]
+        numbers = {
+            "VANBAN_MAX_UPLOAD_MB": ("max_upload_bytes", lambda v: int(float(v) * MB), 0.001),
+            "VANBAN_MAX_PAGES": ("max_pages", int, 1),
+            "VANBAN_MAX_QUEUE": ("max_queue", int, 1),
+            "VANBAN_WORKERS": ("workers", int, 0),
+            "VANBAN_KEEP_DAYS": ("keep_days", float, 0),
+            "VANBAN_MAX_WAIT": ("max_wait_seconds", float, 0),
+            "VANBAN_LEASE_SECONDS": ("lease_seconds", float, 1),
+        }
+        for name, (attr, convert, minimum) in numbers.items():
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                value = convert(raw)
+                if float(raw) < minimum:
+                    raise ValueError
+            except ValueError:
+                raise BadArgsError(f"environment variable {name}={raw!r} must be a number, at least {minimum}") from None
+            values[attr] = value
+        if env.get("VANBAN_REPAIR", "").strip().lower() in ("0", "no", "false", "off"):
+            values["repair"] = False
+        values.update(overrides)
+        return cls(**values)
+
+    def with_changes(self, **changes) -> "ServiceSettings":
+        return replace(self, **changes)
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.data_dir / "jobs"
+
+    @property
+    def queue_file(self) -> Path:
+        return self.data_dir / "queue.sqlite3"
