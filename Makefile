@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2 python3-venv
 SAMPLE ?= samples/header.png
 
-.PHONY: run test bench samples system-deps venv clean
+.PHONY: run test bench bench-service docker-test samples system-deps venv clean
 
 run: system-deps venv
 	$(BIN)/vanban ocr $(SAMPLE) -o -
@@ -21,6 +21,14 @@ test: WITH_TEST_DEPS := yes
 
 bench: system-deps venv
 	$(BIN)/python bench/ocr_bench.py --out docs/benchmarks.md
+
+# Load test of `vanban serve` on loopback (50 one-page uploads, 8 clients); updates the Service section.
+bench-service: system-deps venv
+	$(BIN)/python bench/service_bench.py --out docs/benchmarks.md
+
+# Builds the Docker image with buildah (no Docker engine needed) and smoke-tests it; not part of `make test`.
+docker-test:
+	bash docker/build-and-test.sh
 
 samples: system-deps venv
 	$(BIN)/python samples/make_samples.py

@@ -83,11 +83,12 @@ def test_status_reports_queued_or_running_before_done(client, tmp_path):
     ("empty", 400, "empty_file"),
     ("wrong_type", 415, "unsupported_type"),
     ("oversize", 413, "file_too_large"),
+    ("far_oversize", 413, "file_too_large"),  # refused from its Content-Length, before it is spooled
     ("corrupt_pdf", 422, "unreadable_input"),
     ("too_many_pages", 413, "too_many_pages"),
 ])
 def test_bad_uploads_are_refused_with_clear_json(client, tmp_path, case, status, code):
-    path = tmp_path / {"empty": "a.png", "wrong_type": "a.docx", "oversize": "big.tif",
+    path = tmp_path / {"empty": "a.png", "wrong_type": "a.docx", "oversize": "big.tif", "far_oversize": "huge.tif",
                        "corrupt_pdf": "broken.pdf", "too_many_pages": "five.pdf"}[case]
     if case == "empty":
         path.write_bytes(b"")
@@ -95,6 +96,8 @@ def test_bad_uploads_are_refused_with_clear_json(client, tmp_path, case, status,
         path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     elif case == "oversize":
         path.write_bytes(b"II*\x00" + b"\x00" * (MAX_UPLOAD_MB * 1024 * 1024 + 10))
+    elif case == "far_oversize":
+        path.write_bytes(b"II*\x00" + b"\x00" * (5 * MAX_UPLOAD_MB * 1024 * 1024))
     elif case == "corrupt_pdf":
         path.write_bytes((SAMPLES / "multipage.pdf").read_bytes()[:3000])
     else:
@@ -103,7 +106,7 @@ def test_bad_uploads_are_refused_with_clear_json(client, tmp_path, case, status,
     assert answer.status_code == status, answer.text
     error = answer.json()["error"]
     assert error["code"] == code and len(error["message"]) > 15
-    if case not in ("empty", "oversize"):
+    if case not in ("empty", "oversize", "far_oversize"):
         assert path.name in error["message"]  # names the client's file, not an internal path
     assert "/jobs/" not in error["message"] and "incoming" not in error["message"]
 

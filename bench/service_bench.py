@@ -1,0 +1,169 @@
+"""Service load test: N one-page uploads from C concurrent clients against ``vanban serve`` on loopback.
+
+Bounded in count and time: it starts its own server on 127.0.0.1 with a fresh
+data folder, sends exactly ``--uploads`` documents, waits for them, stops the
+server.  Reports jobs/min, p50/p95 latency (upload to result), errors (429s are
+counted apart: they are the queue working as designed) and the peak RSS of the
+service's whole process tree.  Updates only the "## Service" section of
+``--out`` (docs/benchmarks.md), between its markers.
+
+    python bench/service_bench.py --out docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from ocr_bench import ROOT, TreeMemory  # same folder: one process-tree RSS probe for both benchmarks
+
+sys.path.insert(0, str(ROOT))
+from tests.service_support import ServiceProcess  # noqa: E402
+
+START, END = "<!-- service-bench:start -->", "<!-- service-bench:end -->"
+DEADLINE_SECONDS = 900
+
+
+def one_client(url: str, scan: Path, todo: list[int], lock: threading.Lock, results: list[dict]) -> None:
+    """Upload documents until none are left; each latency runs from the first try to the result."""
+    with httpx.Client(base_url=url, timeout=60) as client:
+        while True:
+            with lock:
+                if not todo:
+                    return
+                todo.pop()
+            start = time.monotonic()
+            record = {"rejected_429": 0, "error": None}
+            while True:
+                answer = client.post("/v1/documents", files={"file": (scan.name, scan.read_bytes())})
+                if answer.status_code != 429:
+                    break
+                record["rejected_429"] += 1
+                time.sleep(min(2.0, float(answer.headers.get("Retry-After", "1"))))
+            if answer.status_code != 202:
+                record["error"] = f"upload answered {answer.status_code}: {answer.text[:200]}"
+            else:
+                job_id = answer.json()["id"]
+                while time.monotonic() - start < DEADLINE_SECONDS:
+                    state = client.get(f"/v1/documents/{job_id}").json()
+                    if state["status"] in ("done", "failed"):
+                        break
+                    time.sleep(0.2)
+                if state["status"] != "done":
+                    record["error"] = f"job {job_id} ended {state['status']}: {state.get('error')}"
+                elif not client.get(f"/v1/documents/{job_id}/text").text.strip():
+                    record["error"] = f"job {job_id} has no text"
+            record["latency"] = time.monotonic() - start
+            record["finished"] = time.monotonic()
+            with lock:
+                results.append(record)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="vanban-service-bench-") as tmp:
+        env = {"VANBAN_WORKERS": str(workers), "VANBAN_MAX_QUEUE": str(max_queue)}
+        server = ServiceProcess(Path(tmp) / "data", Path(tmp) / "serve.log", env).start()
+        memory = TreeMemory(server.proc.pid)
+        memory.start()
+        results: list[dict] = []
+        todo, lock = list(range(uploads)), threading.Lock()
+        start = time.monotonic()
+        try:
+            with ThreadPoolExecutor(clients) as pool:
+                futures = [pool.submit(one_client, server.url, scan, todo, lock, results) for _ in range(clients)]
+                for future in futures:
+                    future.result()  # a client that crashed is a bug in the benchmark: show it
+            seconds = time.monotonic() - start
+        finally:
+            memory.stop()
+            server.stop()
+    latencies = [r["latency"] for r in results if not r["error"]]
+    return {
+        "uploads": uploads, "clients": clients, "workers": workers, "max_queue": max_queue, "seconds": seconds,
+        "done": len(latencies), "errors": [r["error"] for r in results if r["error"]],
+        "rejected_429": sum(r["rejected_429"] for r in results),
+        "jobs_per_min": len(latencies) / seconds * 60, "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95), "peak_rss_mb": memory.peak_mb,
+    }
+
+
+def report(rows: list[dict], scan: Path, command: str) -> str:
+    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    cpu = platform.processor() or platform.machine()
+    first = rows[0]
+    errors = [e for r in rows for e in r["errors"]]
+    return "\n".join([
+        "## Service", "", START, "",
+        f"Measured {when} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}.", "",
+        f"Command: `{command}`. One `vanban serve` on 127.0.0.1 (SQLite queue, {first['workers']} workers), "
+        f"{first['uploads']} uploads of `{scan.relative_to(ROOT)}` (one A4 page at 300 dpi) from "
+        f"{first['clients']} concurrent clients, once with room in the queue and once with a queue so short "
+        "that uploads are refused with 429 (the client then retries after min(Retry-After, 2 s)). Latency runs "
+        "from the first upload attempt to the finished job (polled every 0.2 s): it includes the wait in the "
+        "queue and any 429 retry.", "",
+        "| queue limit | uploads | clients | done | jobs/min | p50 latency | p95 latency | errors (not 429) "
+        "| 429 answers | peak RSS (service tree) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *(f"| {r['max_queue']} | {r['uploads']} | {r['clients']} | {r['done']} | {r['jobs_per_min']:.1f} | "
+          f"{r['p50']:.1f} s | {r['p95']:.1f} s | {len(r['errors'])} | {r['rejected_429']} | "
+          f"{r['peak_rss_mb']:.0f} MB |" for r in rows), "",
+        "Each page is OCR'd in a page process of its own, so throughput is bounded by the cores: compare the "
+        "pages/min of `vanban ocr -j 2` in the OCR section. Latency is mostly queueing: with "
+        f"{first['clients']} clients and {first['workers']} workers, a document waits for about "
+        f"{first['clients'] // max(1, first['workers']) - 1} others. Peak RSS counts the server, its worker "
+        "threads and the page processes together.", "",
+        *([f"Errors: {'; '.join(errors[:5])}", ""] if errors else []),
+        END, "",
+    ])
+
+
+def update_section(path: Path, section: str) -> None:
+    """Replace the Service section (from '## Service' to its end marker) or append it; leave the rest."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    if START in text and END in text:
+        head = text[:text.index(START)]
+        head = head[:head.rindex("## Service")] if "## Service" in head else head
+        tail = text[text.index(END) + len(END):].lstrip("\n")
+        text = head + section + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--max-queue", type=int, nargs="+", default=[100, 4],
+                        help="queue limits to run with (default: 100, then 4 to see 429s)")
+    parser.add_argument("--scan", type=Path, default=ROOT / "samples" / "header.png")
+    parser.add_argument("--out", type=Path, help="update the '## Service' section of this Markdown file")
+    args = parser.parse_args()
+    rows = [run(args.uploads, args.clients, args.scan.resolve(), args.workers, limit) for limit in args.max_queue]
+    command = "make bench-service" if args.out else " ".join(["python", *sys.argv])
+    section = report(rows, args.scan.resolve(), command)
+    print(section)
+    if args.out:
+        update_section(args.out, section)
+    return 1 if any(r["errors"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
