@@ -83,6 +83,7 @@ def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) ->
         memory.start()
         results: list[dict] = []
         todo, lock = list(range(uploads)), threading.Lock()
+        load_before = os.getloadavg()[0]
         start = time.monotonic()
         try:
             with ThreadPoolExecutor(clients) as pool:
@@ -99,7 +100,7 @@ def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) ->
         "done": len(latencies), "errors": [r["error"] for r in results if r["error"]],
         "rejected_429": sum(r["rejected_429"] for r in results),
         "jobs_per_min": len(latencies) / seconds * 60, "p50": statistics.median(latencies),
-        "p95": percentile(latencies, 0.95), "peak_rss_mb": memory.peak_mb,
+        "p95": percentile(latencies, 0.95), "peak_rss_mb": memory.peak_mb, "load_before": load_before,
     }
 
 
@@ -110,7 +111,9 @@ def report(rows: list[dict], scan: Path, command: str) -> str:
     errors = [e for r in rows for e in r["errors"]]
     return "\n".join([
         "## Service", "", START, "",
-        f"Measured {when} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}.", "",
+        f"Measured {when} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}; 1-minute load "
+        f"average before it started: {first['load_before']:.1f} (above 0.5, other work was sharing the cores "
+        "and the numbers are lower than on an idle machine).", "",
         f"Command: `{command}`. One `vanban serve` on 127.0.0.1 (SQLite queue, {first['workers']} workers), "
         f"{first['uploads']} uploads of `{scan.relative_to(ROOT)}` (one A4 page at 300 dpi) from "
         f"{first['clients']} concurrent clients, once with room in the queue and once with a queue so short "

@@ -188,7 +188,11 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
               responses={200: {"description": "done within ?wait seconds"}, 413: {}, 415: {}, 422: {}, 429: {}})
     async def upload(request: Request, file: UploadFile = File(..., description="the scan"),
                      wait: float = Query(0, ge=0, description="seconds to wait for the result (small uploads)")):
-        if queue.pending_count() >= settings.max_queue:
+        try:
+            waiting = await run_in_threadpool(queue.pending_count)
+        except Exception as exc:  # Redis down, SQLite file unreadable
+            raise ApiError(503, "queue_unavailable", f"the job queue cannot be reached ({exc}); try again") from exc
+        if waiting >= settings.max_queue:
             raise ApiError(429, "queue_full", f"the queue is full ({settings.max_queue} documents waiting); "
                                               f"try again in {RETRY_AFTER_SECONDS} seconds",
                            {"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -197,11 +201,11 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
         try:
             size = await _save_upload(file, upload_path, settings.max_upload_bytes)
             source = await run_in_threadpool(_check_scan, upload_path, filename, settings.max_pages)
-            job = store.create(upload_path, filename, source.kind, source.pages)
+            job = await run_in_threadpool(store.create, upload_path, filename, source.kind, source.pages)
         finally:
             upload_path.unlink(missing_ok=True)
         try:
-            queue.enqueue(job.id)
+            await run_in_threadpool(queue.enqueue, job.id)
         except Exception as exc:
             store.delete(job.id)
             raise ApiError(503, "queue_unavailable", f"the job queue cannot be reached ({exc}); try again") from exc
@@ -338,7 +342,12 @@ def _metrics_text(app: FastAPI, queue: JobQueue) -> str:
 
     metric("vanban_jobs", "gauge", "Documents in the data folder by state.",
            [(f'{{state="{s}"}}', n) for s, n in by_state.items()])
-    metric("vanban_queue_length", "gauge", "Jobs waiting on the queue for a worker.", [("", queue.pending_count())])
+    try:
+        waiting: float = queue.pending_count()
+    except Exception:  # the queue is down: say so in the metric instead of failing the scrape
+        waiting = float("nan")
+    metric("vanban_queue_length", "gauge", "Jobs waiting on the queue for a worker (NaN: queue unreachable).",
+           [("", waiting)])
     metric("vanban_pages_per_second", "gauge", f"Pages finished per second over the last {PAGES_RATE_WINDOW:g} s.",
            [("", round(recent_pages / PAGES_RATE_WINDOW, 4))])
     metric("vanban_job_errors", "gauge", "Failed documents in the data folder by error code.",

@@ -241,7 +241,10 @@ class FolderWatcher:
         try:
             while not stop.is_set():
                 self.wake.clear()
-                self.scan_once()
+                try:
+                    self.scan_once()
+                except OSError as exc:  # the share went away for a moment: try again on the next round
+                    log.warning("cannot scan %s (%s); trying again", self.settings.inbox, exc)
                 wait = min(idle, max(0.2, self.settings.settle / 2)) if self.pending() else idle
                 if self.settings.poll:
                     stop.wait(wait)
