@@ -88,3 +88,21 @@ def test_two_workers_on_redis_share_the_jobs_and_do_each_once(tmp_path):
             proc.stop()
         redis.terminate()
         redis.wait(timeout=30)
+
+
+def test_an_unreachable_redis_gives_503_and_not_ready(tmp_path):
+    closed_port = free_port()
+    proc = ServiceProcess(tmp_path / "data", tmp_path / "down.log", {
+        "VANBAN_REDIS_URL": f"redis://127.0.0.1:{closed_port}/0", "VANBAN_WORKERS": "1"}).start()
+    try:
+        with httpx.Client(base_url=proc.url, timeout=30) as c:
+            ready = c.get("/readyz")
+            assert ready.status_code == 503
+            assert [ch["ok"] for ch in ready.json()["checks"] if ch["name"] == "queue"] == [False]
+            with open(small_scan(tmp_path / "x.png"), "rb") as fh:
+                answer = c.post("/v1/documents", files={"file": ("x.png", fh)})
+            assert answer.status_code == 503 and answer.json()["error"]["code"] == "queue_unavailable"
+            assert "NaN" in c.get("/metrics").text
+        assert not list((tmp_path / "data" / "incoming").iterdir())
+    finally:
+        proc.stop()

@@ -98,8 +98,11 @@ class WorkerPool:
         self._housekeeper = threading.Thread(target=self._housekeeping, name="vanban-housekeeping", daemon=True)
 
     def start(self) -> None:
-        self.queue.requeue_orphans()  # before the workers: a restart finishes what was accepted
-        self.queue.store.purge(self.queue.settings.keep_days * 86400)
+        try:
+            self.queue.requeue_orphans()  # before the workers: a restart finishes what was accepted
+            self.queue.store.purge(self.queue.settings.keep_days * 86400)
+        except Exception:  # Redis not up yet: start anyway, housekeeping tries again in a moment
+            log.exception("could not look for unfinished jobs at start; will try again")
         self.consumer.start()
         self._housekeeper.start()
 
