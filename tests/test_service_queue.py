@@ -74,6 +74,9 @@ def test_two_workers_on_redis_share_the_jobs_and_do_each_once(tmp_path):
             procs.append(ServiceProcess(data, tmp_path / f"worker{n}.log", env, command="worker",
                                         extra_args=["--workers", "1"]).start(wait_ready=False))
         scans = [small_scan(tmp_path / f"doc{i}.png") for i in range(8)]
+        deadline = time.monotonic() + 60  # both workers listening before the first upload
+        while not all("consumer started" in p.log() for p in procs[1:]) and time.monotonic() < deadline:
+            time.sleep(0.2)
         with httpx.Client(base_url=api.url, timeout=30) as c:
             ids = upload_all(c, scans)
             states = wait_until_finished(c, ids, timeout=180)

@@ -18,7 +18,7 @@ def test_a_slowly_copied_file_is_processed_once_after_it_is_complete(tmp_path):
     inbox.mkdir()
     source = small_scan(tmp_path / "scan0001.png")
     watcher = ServiceProcess(tmp_path, tmp_path / "watch.log", command="watch", extra_args=[
-        str(inbox), str(out), "--archive", str(archive), "--failed", str(failed), "--poll", "0.3", "--settle", "1.5"])
+        str(inbox), str(out), "--archive", str(archive), "--failed", str(failed), "--poll", "0.3", "--settle", "2"])
     watcher.start(wait_ready=False)
     try:
         data = source.read_bytes()
