@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import time
 
 import httpx
 import pytest
@@ -179,3 +180,15 @@ def test_full_queue_answers_429_with_retry_after(tmp_path):
             assert 'vanban_queue_length 2' in c.get("/metrics").text
     finally:
         proc.stop()
+
+
+def test_deleting_a_running_job_stops_it_and_nothing_comes_back(client, service, tmp_path):
+    answer = upload(client, small_scan(tmp_path / "long.pdf", pages=MAX_PAGES))
+    job_id = answer.json()["id"]
+    deadline = time.monotonic() + 60
+    while client.get(f"/v1/documents/{job_id}").json()["status"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.delete(f"/v1/documents/{job_id}").status_code == 204
+    time.sleep(3)  # the worker finishes its page, notices, and must not write the job back
+    assert not (service.data_dir / "jobs" / job_id).exists()
+    assert client.get(f"/v1/documents/{job_id}").status_code == 404

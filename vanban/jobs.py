@@ -33,6 +33,7 @@ from ocr.errors import ExitCode
 
 from .output import write_atomic
 from .pipeline import Options, run_batch
+from .progress import NullProgress
 
 STATES = ("queued", "running", "done", "failed")
 #: a worker that died this many times on one document gives up on it
@@ -325,26 +326,16 @@ class JobStore:
 # ---------------------------------------------------------------- running one job
 
 
-class JobProgress:
+class JobProgress(NullProgress):
     """The pipeline's Progress, written into the job's status so GET shows pages done / total."""
 
     def __init__(self, store: JobStore, job_id: str, worker: WorkerIdentity, lease_seconds: float):
+        super().__init__()
         self.store, self.job_id, self.worker, self.lease_seconds = store, job_id, worker, lease_seconds
-        self.done = 0
-        self.notes: list[str] = []
-
-    def add_total(self, pages: int) -> None:
-        pass  # known since the upload
 
     def advance(self, pages: int = 1) -> None:
-        self.done += pages
+        super().advance(pages)
         self.store.renew(self.job_id, self.worker, self.lease_seconds, self.done)  # JobGone stops the batch
-
-    def note(self, message: str) -> None:
-        self.notes.append(message)
-
-    def close(self) -> None:
-        pass
 
 
 class LeaseKeeper:
