@@ -19,8 +19,12 @@ test: system-deps venv
 # The service tests start a throwaway redis-server on a loopback port: installed for `make test` only.
 test: WITH_TEST_DEPS := yes
 
+# Baselines are optional: OCRmyPDF (Debian) and pyvi (PyPI) are tried, and left out of the tables if missing.
 bench: system-deps venv
+	-@command -v ocrmypdf >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf >/dev/null; } || true
+	-@$(BIN)/python -m pip install -q -e '.[test,bench]' || true
 	$(BIN)/python bench/ocr_bench.py --out docs/benchmarks.md
+	$(BIN)/python bench/restore_bench.py --out docs/benchmarks.md
 
 # Load test of `vanban serve` on loopback (50 one-page uploads, 8 clients); updates the Service section.
 bench-service: system-deps venv

@@ -32,7 +32,10 @@ sys.path.insert(0, str(ROOT))
 from ocr import tesseract  # noqa: E402
 from vanban.metrics import cer, wer  # noqa: E402
 
+from report import update_section  # noqa: E402  (bench/report.py)
+
 SAMPLES = ROOT / "samples"
+SECTION = "## OCR (issue: scan to text)"
 TARGETS = {"clean": 0.005, "degraded": 0.015}
 CLEAN_SAMPLES = {"clean.png", "header.png", "multipage.tif"}
 
@@ -223,8 +226,7 @@ def main() -> int:
     report = render(rows, n_pages, vb_seconds, plain_seconds, ocrmypdf_seconds, memory, args.jobs)
     print(report)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report, encoding="utf-8")
+        update_section(args.out, SECTION, report)
     return 0
 
 
@@ -275,8 +277,7 @@ def render(rows, n_pages, vb_s, plain_s, omp_s, memory, jobs) -> str:
     summary.append("- CER targets: " + ("all met." if not misses else "**missed** on " + ", ".join(misses) + "."))
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
-        "# Benchmarks", "",
-        "## OCR (issue: scan to text)", "",
+        SECTION, "",
         f"Measured {now} on: {machine()}.", "",
         "Command: `make bench` (= `python bench/ocr_bench.py --out docs/benchmarks.md`).", "",
         "CER and WER are edit distances over the ground truth in `samples/*.gt.txt`, whitespace folded, "

@@ -1,5 +1,10 @@
-"""Text side of vanban: detect and repair damaged Vietnamese text (no image code here)."""
+"""Text side of vanban: detect and repair damaged Vietnamese text (no image code here).
 
-from .repair import Change, RepairResult, repair
+``repair(text)`` is the entry point: it restores the order of reversed line
+runs, re-accents stripped words and fixes OCR misspellings, choosing only
+among candidate forms, and logs every change with its span and confidence.
+"""
 
-__all__ = ["Change", "RepairResult", "repair"]
+from .repair import Change, RepairResult, Restorer, load_restorer, repair
+
+__all__ = ["Change", "RepairResult", "Restorer", "load_restorer", "repair"]

@@ -1,15 +1,32 @@
-"""Repair entry point used by the pipeline.
+"""Repair: turn damaged Vietnamese lines into correct text, and log every change.
 
-The trained restorer (line order, diacritics, OCR misspellings) is not in this
-release yet; until it is, ``repair`` normalises to NFC and changes nothing
-else, and says so in its result, so the pipeline and its outputs already have
-their final shape.
+Clean lines pass through untouched.  In a damaged line every word gets a set
+of candidates (restore.candidates), the language model picks one per word
+(restore.decode), and a change is applied only when the model is confident
+enough; otherwise the original stays and the change is logged as flagged.
+Every change records its span in the input, what it was, what it became, how
+confident the model was, and what kind of repair it is.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import detect, reorder
+from . import vietnamese as vn
+from .candidates import CandidateGenerator
+from .decode import decode
+from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+#: a lone unmarked syllable among accented ones is usually right ("kinh tế"), and so is an
+#: accented word inside a damaged line: changing either needs near certainty
+LONE_PLAIN_CONFIDENCE = 0.97
+NGRAM_FILE = "restore-ngram.npz"
 
 
 @dataclass(frozen=True)
@@ -20,20 +37,167 @@ class Change:
     after: str
     confidence: float
     kind: str  # accent / spelling / reorder
+    applied: bool = True
 
 
 @dataclass
 class RepairResult:
     text: str
     changes: list[Change] = field(default_factory=list)
+    line_labels: list[str] = field(default_factory=list)
     model: str | None = None
     note: str = ""
 
+    @property
+    def flagged(self) -> list[Change]:
+        return [c for c in self.changes if not c.applied]
 
-def repair(text: str) -> RepairResult:
-    """Repaired text and the log of every change made (none without a model)."""
-    return RepairResult(
-        text=unicodedata.normalize("NFC", text),
-        model=None,
-        note="no repair model is installed in this version; text passed through unchanged",
-    )
+
+def models_dir() -> Path:
+    """``$VANBAN_MODELS_DIR``, or ``models/`` of the project checkout."""
+    env = os.environ.get("VANBAN_MODELS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
+
+
+class Restorer:
+    """A loaded language model and its candidate generator; reusable across documents."""
+
+    def __init__(self, model: NgramModel, name: str = "ngram"):
+        self.model = model
+        self.name = name
+        self.candidates = CandidateGenerator(model)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "Restorer | None":
+        path = (directory or models_dir()) / NGRAM_FILE
+        if not path.exists():
+            return None
+        return cls(NgramModel.load(path), name=f"syllable trigram ({path.name})")
+
+    def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
+        text = unicodedata.normalize("NFC", text)
+        style = vn.detect_style(text)
+        changes: list[Change] = []
+        labels: list[str] = []
+        lines = text.split("\n")
+        ordered, moves, source = reorder.restore_order(lines, self.model)
+        offsets = _line_offsets(text)
+        for move in moves:
+            end = offsets[move.end - 1] + len(move.before_last)
+            changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder"))
+        out_lines: list[str] = []
+        for index, line in enumerate(ordered):
+            report = detect.analyse_line(line)
+            labels.append(report.label)
+            if report.label in detect.UNTOUCHED:
+                out_lines.append(line)
+                continue
+            new_line, line_changes = self._repair_line(line, report, style, min_confidence)
+            base = offsets[source[index]]  # changes point into the input, wherever the line moved
+            changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
+                                  ch.kind, ch.applied) for ch in line_changes)
+            out_lines.append(new_line)
+        return RepairResult("\n".join(out_lines), changes, labels, self.name)
+
+    def _repair_line(self, line: str, report: detect.LineReport, style: str,
+                     min_confidence: float) -> tuple[str, list[Change]]:
+        by_start = {w.start: w for w in report.words}
+        protected = [(w.start, w.end) for w in report.words if w.label == "protected"]
+        positions: list[tuple[int, int, str, list[str], bool]] = []  # start, end, text, candidates, editable
+        for m in TOKEN_RE.finditer(line):
+            tok, start = m.group(), m.start()
+            word = by_start.get(start)
+            if any(a <= start < b for a, b in protected) or word is None or not tok.isalpha():
+                positions.append((start, m.end(), tok, [lm_token(tok)], False))
+                continue
+            cands = self._word_candidates(word, report.label)
+            if cands is None:
+                positions.append((start, m.end(), tok, [lm_token(tok)], False))
+            else:
+                positions.append((start, m.end(), tok, cands, True))
+        if not any(p[4] for p in positions):
+            return line, []
+        result = decode(self.model, [p[3] for p in positions])
+        changes: list[Change] = []
+        pieces: list[str] = []
+        cursor = 0
+        for i, (start, end, tok, cands, editable) in enumerate(positions):
+            if not editable:
+                continue
+            choice = cands[result.best[i]]
+            if choice == FOREIGN:
+                continue
+            after = vn.to_style(vn.apply_case(tok, choice), style)
+            if after == tok:
+                continue
+            confidence = float(result.probs[i][result.best[i]])
+            needed = min_confidence
+            label = by_start[start].label
+            if label == "accented" or (label == "plain" and _lone(positions, i, by_start)):
+                needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
+            applied = confidence >= needed
+            kind = "accent" if vn.strip_accents(tok).lower() == vn.strip_accents(after).lower() else "spelling"
+            changes.append(Change(start, end, tok, after, round(confidence, 4), kind, applied))
+            if applied:
+                pieces.append(line[cursor:start])
+                pieces.append(after)
+                cursor = end
+        pieces.append(line[cursor:])
+        return "".join(pieces), changes
+
+    def _word_candidates(self, word: detect.Word, line_label: str) -> list[str] | None:
+        """LM-token candidates for a word, or None to keep it as it is."""
+        own = lm_token(word.text)
+        if word.label == "invalid":
+            if word.text[:1].isupper() and line_label != "garbled":
+                return None  # a foreign name (Ukraine, Gaza) in a readable line
+            forms = [c.forms[0] for c in self.candidates.spelling(word.text) if len(c.forms) == 1]
+            return _unique([*forms, FOREIGN]) if forms else None
+        if word.label == "accented" and line_label not in ("garbled", "accent-stripped"):
+            return None  # a well-formed accented word in a mostly sound line is trusted
+        forms = self.candidates.accent_forms(word.text)
+        if not forms:
+            return None
+        keep_own = own in self.model.vocab and own not in SPECIALS  # "quyet" is no word: not an option
+        return _unique([own, *forms]) if keep_own else _unique(forms)
+
+
+def _lone(positions: list, i: int, by_start: dict) -> bool:
+    """True when no neighbouring word is also unmarked or broken."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(positions):
+            word = by_start.get(positions[j][0])
+            if word is not None and word.label in ("plain", "partial", "invalid"):
+                return False
+    return True
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets, pos = [], 0
+    for line in text.split("\n"):
+        offsets.append(pos)
+        pos += len(line) + 1
+    return offsets
+
+
+@functools.lru_cache(maxsize=4)
+def load_restorer(directory: str | None = None) -> Restorer | None:
+    """The committed model, loaded once per process (the pipeline's workers share nothing)."""
+    return Restorer.load(Path(directory) if directory else None)
+
+
+def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+           restorer: Restorer | None = None) -> RepairResult:
+    """Repaired text and the log of every change (pass-through when no model is installed)."""
+    restorer = restorer or load_restorer()
+    if restorer is None:
+        return RepairResult(
+            text=unicodedata.normalize("NFC", text), model=None,
+            note=f"no repair model found in {models_dir()}; text passed through unchanged",
+        )
+    return restorer.repair(text, min_confidence)

@@ -64,7 +64,7 @@ def test_json_has_structure_confidences_and_stage_reports(sample_batch):
     stages = {s["stage"]: s for s in page["stages"]}
     assert abs(stages["deskew"]["details"]["angle"] - (-7.0)) <= 0.15
     assert doc["text"] == (out / "skew7.txt").read_text(encoding="utf-8")
-    assert doc["vanban_version"] and doc["repair"]["note"]
+    assert doc["vanban_version"] and doc["repair"]["model"] and isinstance(doc["repair"]["changes"], list)
 
 
 def test_upside_down_page_comes_out_right(sample_batch):

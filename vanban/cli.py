@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 from ocr import load, poppler, tesseract
-from ocr.errors import BadArgsError, ExitCode, VanbanError
+from ocr.errors import BadArgsError, ExitCode, InputFileError, VanbanError
 
 from . import __version__
 from .pipeline import FORMATS, Options, run_batch
 from .progress import BarProgress, NullProgress
 from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
+from restore.corpus import default_corpus_dir
+from restore.repair import DEFAULT_MIN_CONFIDENCE, models_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
     for step in ("orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
         ocr.add_argument(f"--no-{step}", action="store_true", help=f"skip the {step.replace('-', ' ')} step")
     ocr.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    rep = sub.add_parser("repair", help="repair damaged Vietnamese text (accents, OCR misspellings, line order)",
+                         description="Repair a text file; every change is logged with its span and confidence.")
+    rep.add_argument("input", metavar="IN.txt", help="UTF-8 text file ('-' for stdin)")
+    rep.add_argument("-o", "--output", default="-", metavar="OUT", help="repaired text (default: stdout)")
+    rep.add_argument("--report", metavar="changes.json", help="write the change log as JSON")
+    rep.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
+                     help="changes less certain than X (0-1) are not applied, only flagged "
+                          f"(default: {DEFAULT_MIN_CONFIDENCE})")
+
+    train = sub.add_parser("train-restorer", help="train the repair model from the corpus",
+                           description="Build the syllable language model used by `vanban repair` "
+                                       "(held-out and dev documents are never used).")
+    train.add_argument("--corpus", default=str(default_corpus_dir()), help="the corpus folder (../shared/corpus)")
+    train.add_argument("--out", default=str(models_dir()), help="folder for the model files (default: models/)")
+    train.add_argument("--sources", default="legal,news,wiki", help="corpus sources to train on")
     add_service_commands(sub)
     return parser
 
@@ -53,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ocr":
             return cmd_ocr(args)
+        if args.command == "repair":
+            return cmd_repair(args)
+        if args.command == "train-restorer":
+            return cmd_train_restorer(args)
         if args.command in SERVICE_COMMANDS:
             return run_service_command(args)
     except VanbanError as exc:
@@ -118,6 +139,51 @@ def cmd_ocr(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return int(batch.exit_code)
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    import restore
+    from dataclasses import asdict
+
+    from .output import write_atomic
+
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise BadArgsError("--min-confidence must be between 0 and 1")
+    try:
+        raw = sys.stdin.buffer.read() if args.input == "-" else Path(args.input).read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot be read ({exc.strerror})", path=args.input) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"is not UTF-8 text (byte {exc.start})", path=args.input) from exc
+    result = restore.repair(text, min_confidence=args.min_confidence)
+    if result.model is None:
+        print(f"vanban: warning: {result.note}", file=sys.stderr)
+    if args.output == "-":
+        sys.stdout.write(result.text)
+    else:
+        write_atomic(Path(args.output), result.text)
+    if args.report:
+        report = {"input": args.input, "model": result.model, "min_confidence": args.min_confidence,
+                  "line_labels": result.line_labels, "changes": [asdict(c) for c in result.changes]}
+        write_atomic(Path(args.report), json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    applied = sum(c.applied for c in result.changes)
+    print(f"vanban: {applied} change(s) applied, {len(result.changes) - applied} flagged below "
+          f"{args.min_confidence}", file=sys.stderr)
+    return int(ExitCode.OK)
+
+
+def cmd_train_restorer(args: argparse.Namespace) -> int:
+    from restore.train import train_ngram
+
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise BadArgsError(f"corpus folder {corpus} not found")
+    sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
+    path = train_ngram(corpus, Path(args.out), sources, progress=sys.stderr.isatty())
+    print(f"vanban: model written to {path}", file=sys.stderr)
+    return int(ExitCode.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

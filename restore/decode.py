@@ -1,0 +1,70 @@
+"""Choose one candidate per position with the trigram model (second-order Viterbi).
+
+Besides the best path it returns, for every position, a probability for each
+candidate from max-marginals (best path through that candidate), so every
+repair carries a confidence that the change log and ``--min-confidence`` use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .ngram import BOS, NgramModel
+
+
+@dataclass
+class Decoded:
+    best: list[int]  # chosen candidate index per position
+    probs: list[np.ndarray]  # per position: probability of each candidate
+
+
+#: longer sequences are decoded in pieces, so memory stays flat on a 1 MB line
+MAX_SPAN = 256
+
+
+def decode(model: NgramModel, candidates: list[list[str]]) -> Decoded:
+    """Best sequence over ``candidates`` (LM tokens), with per-position confidences."""
+    if len(candidates) > MAX_SPAN:
+        parts = [_decode_span(model, candidates[i:i + MAX_SPAN]) for i in range(0, len(candidates), MAX_SPAN)]
+        return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs])
+    return _decode_span(model, candidates)
+
+
+def _decode_span(model: NgramModel, candidates: list[list[str]]) -> Decoded:
+    n = len(candidates)
+    if n == 0:
+        return Decoded([], [])
+    ids = [model.ids(c) for c in candidates]
+    bos = model.ids([BOS])
+    seq = [bos, bos, *ids]
+    # alpha[i][b, c]: best score of the prefix ending with x[i-1]=b, x[i]=c (i indexes seq)
+    alpha: list[np.ndarray] = [np.zeros((1, 1)), np.zeros((1, 1))]
+    trans: list[np.ndarray] = [None, None]  # trans[i][a, b, c] = log p(c | a, b)
+    for i in range(2, len(seq)):
+        a, b, c = seq[i - 2], seq[i - 1], seq[i]
+        grid_a, grid_b, grid_c = np.meshgrid(a, b, c, indexing="ij")
+        t = model.logp(grid_a.ravel(), grid_b.ravel(), grid_c.ravel()).reshape(len(a), len(b), len(c))
+        trans.append(t)
+        alpha.append((alpha[i - 1][:, :, None] + t).max(axis=0))
+    # beta[i][b, c]: best score of everything after position i given x[i-1]=b, x[i]=c
+    beta: list[np.ndarray] = [None] * len(seq)
+    beta[-1] = np.zeros_like(alpha[-1])
+    for i in range(len(seq) - 2, 1, -1):
+        beta[i] = (trans[i + 1] + beta[i + 1][None, :, :]).max(axis=2)
+    best: list[int] = []
+    probs: list[np.ndarray] = []
+    for i in range(2, len(seq)):
+        scores = (alpha[i] + beta[i]).max(axis=0)
+        p = np.exp(scores - scores.max())
+        probs.append(p / p.sum())
+    # backtrack the single best path so choices are jointly consistent
+    last = len(seq) - 1
+    b, c = np.unravel_index(int(np.argmax(alpha[last])), alpha[last].shape)
+    path = [int(c), int(b)]
+    for i in range(last, 3, -1):
+        a = int(np.argmax(alpha[i - 1][:, path[-1]] + trans[i][:, path[-1], path[-2]]))
+        path.append(a)
+    best = list(reversed(path))[-n:] if n >= 2 else [int(c)]
+    return Decoded(best, probs)

@@ -1,0 +1,103 @@
+"""Detection: what kind of text each word and line is, before anything is changed.
+
+Labels per word: ``accented`` (a correct-looking accented syllable), ``plain``
+(a syllable with no marks: correct like "kinh", or stripped like "phat"),
+``partial`` (some marks, not all), ``invalid`` (no Vietnamese syllable:
+garbled OCR like "nuroc", or a foreign word) and ``protected`` (numbers,
+document codes such as 127-HD/BTGTW or 68/2022/QH15, dates, abbreviations in
+capitals, mixed-case names): protected words are never touched.
+
+Labels per line: ``clean``, ``accent-stripped``, ``garbled``, ``mixed``,
+``foreign`` (mostly words that are no Vietnamese syllables, and no accents) or
+``not-to-touch`` (nothing but protected words), from the shares of those
+words.  Clean, foreign and not-to-touch lines are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import vietnamese as vn
+
+CHUNK_RE = re.compile(r"\S+")
+#: a chunk with a digit, a slash or inner dots is a code, a date, a number or an abbreviation
+CODE_RE = re.compile(r"\d|/|\w\.\w")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int  # offsets in the line
+    end: int
+    text: str
+    label: str  # accented, plain, partial, invalid, protected
+
+
+@dataclass(frozen=True)
+class LineReport:
+    label: str  # clean, accent-stripped, garbled, mixed, foreign, not-to-touch
+    words: tuple[Word, ...]
+
+    def share(self, *labels: str) -> float:
+        scored = [w for w in self.words if w.label != "protected"]
+        return sum(w.label in labels for w in scored) / len(scored) if scored else 0.0
+
+
+def classify_word(text: str) -> str:
+    if not vn.is_vietnamese_token(text):
+        if len(text) >= 2 and text.isupper():
+            return "protected"  # UBND, HĐND, COP
+        if text != text.lower() and text != text.title() and text != text.upper():
+            return "protected"  # iPhone, TTg
+        return "invalid"
+    if vn.strip_accents(text) == text:
+        return "plain"  # "kinh" (right as it is) or "cac" (các with its accent stripped)
+    return "accented" if vn.is_valid(text, strict=True) else "partial"
+
+
+def words(line: str) -> list[Word]:
+    """Letter runs of a line with their labels; codes and numbers come out as protected."""
+    out: list[Word] = []
+    for chunk in CHUNK_RE.finditer(line):
+        text = chunk.group()
+        core = text.strip(".,;:!?()[]{}\"'“”‘’…*-–—")
+        if core and CODE_RE.search(core):
+            start = chunk.start() + text.find(core)
+            out.append(Word(start, start + len(core), core, "protected"))
+            continue
+        for start, end, token in vn.tokens(text):
+            out.append(Word(chunk.start() + start, chunk.start() + end, token, classify_word(token)))
+    return out
+
+
+UNTOUCHED = ("clean", "foreign", "not-to-touch")
+
+
+def analyse_line(line: str) -> LineReport:
+    ws = tuple(words(line))
+    report = LineReport("clean", ws)
+    scored = [w for w in ws if w.label != "protected"]
+    if not scored:
+        return LineReport("not-to-touch", ws)
+    invalid = report.share("invalid", "partial")
+    plain = report.share("plain")
+    if report.share("invalid") >= 0.4 and report.share("accented") < 0.1 and len(scored) >= 3:
+        label = "foreign"  # English or another language: nothing to repair
+    elif len(scored) >= 3 and (invalid >= 0.15 or (invalid >= 0.08 and invalid * len(scored) >= 2)):
+        label = "garbled"
+    elif plain >= 0.8 and len(scored) >= 3:
+        label = "accent-stripped"
+    elif plain >= 0.45 or invalid > 0 or _plain_run(ws) >= 3:
+        label = "mixed"
+    else:
+        label = "clean"
+    return LineReport(label, ws)
+
+
+def _plain_run(ws: tuple[Word, ...]) -> int:
+    """Longest run of consecutive unmarked syllables: stripping damage comes in runs."""
+    best = run = 0
+    for w in ws:
+        run = run + 1 if w.label in ("plain", "partial") else 0
+        best = max(best, run)
+    return best

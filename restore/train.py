@@ -1,0 +1,43 @@
+"""``vanban train-restorer``: build the repair model from the corpus.
+
+Only the 'train' split is read (held-out and dev documents are left out by
+``restore.corpus``); the result is written atomically under ``models/``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from . import corpus
+from .ngram import NgramCounter
+from .repair import NGRAM_FILE
+
+
+def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tuple(corpus.SOURCES),
+                progress: bool = False, min_count: int = 2, prune_below: int = 2) -> Path:
+    """Count syllable trigrams over the training documents and save the smoothed model."""
+    counter = NgramCounter(min_count=min_count)
+    start = time.monotonic()
+    docs = corpus.documents(corpus_dir, sources=sources, split="train")
+    if progress:
+        from tqdm import tqdm
+
+        docs = tqdm(docs, unit="doc", desc="counting")
+    for doc in docs:
+        for line in doc.lines:
+            counter.add_line(line)
+    model = counter.build(prune_trigrams_below=prune_below)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / NGRAM_FILE
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".npz")
+    os.close(fd)
+    model.save(Path(tmp))
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; the service user must read it
+    os.replace(tmp, target)
+    if progress:
+        print(f"trained in {time.monotonic() - start:.0f} s: {len(model.vocab)} tokens, "
+              f"{len(model.bi_keys)} bigrams, {len(model.tri_keys)} trigrams")
+    return target

@@ -1,0 +1,156 @@
+"""Text repair with the committed model, on fixtures we wrote ourselves (tests/fixtures/restore)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from restore import detect, repair
+from restore import vietnamese as vn
+from restore.damage import reverse_run, wrap
+from restore.repair import Restorer, load_restorer
+from vanban.metrics import wer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "restore"
+
+
+def pair(name: str) -> tuple[str, str]:
+    return ((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"),
+            (FIXTURES / f"{name}.gt.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def restorer() -> Restorer:
+    model = load_restorer()
+    assert model is not None, "the committed model models/restore-ngram.npz is missing"
+    return model
+
+
+def test_committed_model_loads_quickly():
+    start = time.monotonic()
+    assert Restorer.load() is not None
+    assert time.monotonic() - start < 10  # the benchmark holds the real target (2 s)
+
+
+@pytest.mark.parametrize("name", ["stripped", "garbled"])
+def test_damaged_fixture_is_repaired(restorer, name):
+    damaged, truth = pair(name)
+    result = restorer.repair(damaged)
+    assert wer(damaged, truth) > 0.5
+    assert wer(result.text, truth) <= 0.03
+    applied = [c for c in result.changes if c.applied]
+    assert applied and all(damaged[c.start:c.end] == c.before for c in applied)
+    assert {c.kind for c in applied} <= {"accent", "spelling", "reorder"}
+    assert all(0.0 <= c.confidence <= 1.0 for c in result.changes)
+
+
+def test_clean_official_text_passes_through_byte_for_byte(restorer):
+    clean, _ = pair("clean")
+    result = restorer.repair(clean)
+    assert result.text == clean
+    assert not [c for c in result.changes if c.applied]
+
+
+def test_document_tone_style_is_kept(restorer):
+    text = "Ủy ban nhân dân tỉnh chỉ đạo các cơ quan hoá chất và thuỷ lợi.\ncac co quan hoa chat va thuy loi thuc hien"
+    result = restorer.repair(text).text
+    assert vn.detect_style(text) == "new"
+    assert result.splitlines()[1] == "các cơ quan hoá chất và thuỷ lợi thực hiện"
+
+
+def test_reversed_lines_are_put_back(restorer):
+    _, truth = pair("stripped")
+    lines = wrap(vn.strip_accents(truth.replace("\n", " ")), 10)
+    shuffled, start, end = reverse_run(lines, random.Random(3), min_run=4)
+    assert shuffled != lines
+    result = restorer.repair("\n".join(shuffled))
+    assert [vn.strip_accents(x) for x in result.text.split("\n")] == lines
+    moves = [c for c in result.changes if c.kind == "reorder"]
+    assert len(moves) == 1 and moves[0].before != moves[0].after
+
+
+def test_low_confidence_changes_are_flagged_not_applied(restorer):
+    damaged, _ = pair("stripped")
+    strict = restorer.repair(damaged, min_confidence=1.01)
+    assert strict.text == damaged  # nothing is certain enough
+    assert strict.flagged and all(not c.applied for c in strict.changes)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện nhiệm vụ năm 2024.", "clean"),
+    ("Uy ban nhan dan tinh ban hanh ke hoach thuc hien nhiem vu nam 2024.", "accent-stripped"),
+    ("Kinh te cua tinh tiep tuc phat trien, an nih duoc giu vung va nuroc ta on dinh.", "garbled"),
+    ("Nghị quyết các cấp phat trien kinh te - xã hội 06 vùng chiến lược;", "mixed"),
+    ("127-HD/BTGTW 68/2022/QH15 19/12/2023 UBND HĐND", "not-to-touch"),
+    ("The committee reviewed the quarterly budget report yesterday.", "foreign"),
+])
+def test_line_labels(text, label):
+    assert detect.analyse_line(text).label == label
+
+
+@pytest.mark.parametrize("word, label", [
+    ("127-HD/BTGTW", "protected"), ("68/2022/QH15", "protected"), ("19/12/2023", "protected"),
+    ("UBND", "protected"), ("TP.HCM", "protected"), ("nước", "accented"), ("kinh", "plain"),
+    ("cac", "plain"), ("nuroc", "invalid"), ("thuôc", "partial"),
+])
+def test_word_labels(word, label):
+    words = detect.words(word)
+    assert words and words[0].label == label
+
+
+def test_protected_words_are_never_changed(restorer):
+    text = "Thuc hien Huong dan so 127-HD/BTGTW ngay 19/12/2023 cua UBND va Nghi quyet 68/2022/QH15"
+    result = restorer.repair(text).text
+    for code in ("127-HD/BTGTW", "19/12/2023", "UBND", "68/2022/QH15"):
+        assert code in result
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "\n\n\n",
+    "The committee met on Monday.\nIt reviewed the budget.",
+    "\x00\x01\x02 \ufffd\ufffd ÿþ binary junk \x7f\x80",
+    "日本語のテキスト 中文文本 ภาษาไทย",
+])
+def test_odd_input_does_not_crash_and_is_kept(restorer, text):
+    result = restorer.repair(text)
+    assert result.text == text
+
+
+def test_one_megabyte_line(restorer):
+    line = ("cac co quan nha nuoc thuc hien nhiem vu phat trien kinh te xa hoi " * 16_000)[:1_000_000]
+    result = restorer.repair(line)
+    assert len(result.text) >= len(line) * 0.95
+    assert result.text.startswith("các cơ quan nhà nước thực hiện")
+
+
+def test_repair_without_a_model_passes_text_through(tmp_path, monkeypatch):
+    monkeypatch.setenv("VANBAN_MODELS_DIR", str(tmp_path))
+    load_restorer.cache_clear()
+    try:
+        result = repair("cac co quan")
+        assert result.text == "cac co quan" and result.model is None and "no repair model" in result.note
+    finally:
+        monkeypatch.delenv("VANBAN_MODELS_DIR")
+        load_restorer.cache_clear()
+
+
+def test_repair_cli_writes_text_and_change_report(tmp_path):
+    damaged, truth = pair("garbled")
+    src = tmp_path / "in.txt"
+    src.write_text(damaged, encoding="utf-8")
+    out, report = tmp_path / "out.txt", tmp_path / "changes.json"
+    proc = subprocess.run([sys.executable, "-m", "vanban", "repair", str(src), "-o", str(out), "--report", str(report)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert wer(out.read_text(encoding="utf-8"), truth) <= 0.03
+    changes = json.loads(report.read_text(encoding="utf-8"))["changes"]
+    assert changes and set(changes[0]) >= {"start", "end", "before", "after", "confidence", "kind", "applied"}
+    assert src.read_text(encoding="utf-8") == damaged  # input untouched
