@@ -70,6 +70,20 @@ def one_client(url: str, scan: Path, todo: list[int], lock: threading.Lock, resu
                 results.append(record)
 
 
+def busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat), to see what other work took."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and of its children it has waited for (the page processes)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -83,14 +97,15 @@ def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) ->
         memory.start()
         results: list[dict] = []
         todo, lock = list(range(uploads)), threading.Lock()
-        load_before = os.getloadavg()[0]
-        start = time.monotonic()
+        start, busy_start, own_start = time.monotonic(), busy_seconds(), sum(os.times()[:2])
         try:
             with ThreadPoolExecutor(clients) as pool:
                 futures = [pool.submit(one_client, server.url, scan, todo, lock, results) for _ in range(clients)]
                 for future in futures:
                     future.result()  # a client that crashed is a bug in the benchmark: show it
             seconds = time.monotonic() - start
+            ours = process_cpu_seconds(server.proc.pid) + sum(os.times()[:2]) - own_start
+            others = max(0.0, busy_seconds() - busy_start - ours) / (seconds * (os.cpu_count() or 1))
         finally:
             memory.stop()
             server.stop()
@@ -100,7 +115,7 @@ def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) ->
         "done": len(latencies), "errors": [r["error"] for r in results if r["error"]],
         "rejected_429": sum(r["rejected_429"] for r in results),
         "jobs_per_min": len(latencies) / seconds * 60, "p50": statistics.median(latencies),
-        "p95": percentile(latencies, 0.95), "peak_rss_mb": memory.peak_mb, "load_before": load_before,
+        "p95": percentile(latencies, 0.95), "peak_rss_mb": memory.peak_mb, "others_cpu": others,
     }
 
 
@@ -111,13 +126,14 @@ def report(rows: list[dict], scan: Path, command: str) -> str:
     errors = [e for r in rows for e in r["errors"]]
     return "\n".join([
         "## Service", "", START, "",
-        f"Measured {when} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}; 1-minute load "
-        f"average before it started: {first['load_before']:.1f} (above 0.5, other work was sharing the cores "
-        "and the numbers are lower than on an idle machine).", "",
+        f"Measured {when} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}. Other work on "
+        "the machine took this share of the cores while it ran (the rest was the benchmark's): "
+        f"{', '.join(format(r['others_cpu'], '.0%') for r in rows)}; where that is high the numbers are "
+        "lower than on an idle machine.", "",
         f"Command: `{command}`. One `vanban serve` on 127.0.0.1 (SQLite queue, {first['workers']} workers), "
         f"{first['uploads']} uploads of `{scan.relative_to(ROOT)}` (one A4 page at 300 dpi) from "
-        f"{first['clients']} concurrent clients, once with room in the queue and once with a queue so short "
-        "that uploads are refused with 429 (the client then retries after min(Retry-After, 2 s)). Latency runs "
+        f"{first['clients']} concurrent clients, with the queue limits in the table: a short queue refuses "
+        "uploads with 429, and the client then retries after min(Retry-After, 2 s). Latency runs "
         "from the first upload attempt to the finished job (polled every 0.2 s): it includes the wait in the "
         "queue and any 429 retry.", "",
         "| queue limit | uploads | clients | done | jobs/min | p50 latency | p95 latency | errors (not 429) "
