@@ -93,3 +93,15 @@ def test_settings_come_from_the_environment():
         ServiceSettings.from_env({"VANBAN_MAX_PAGES": "many"})
     with pytest.raises(BadArgsError, match="VANBAN_WORKERS"):
         ServiceSettings.from_env({"VANBAN_WORKERS": "-1"})
+
+
+def test_readiness_asks_restore_for_its_model(monkeypatch):
+    import restore
+    from vanban.readiness import repair_model_status, run_checks
+
+    monkeypatch.setattr(restore, "load_restorer", lambda: None, raising=False)
+    ok, detail = repair_model_status()
+    assert not ok and "missing" in detail
+    assert [c.ok for c in run_checks(repair=False) if c.name == "repair_model"] == [True]
+    monkeypatch.setattr(restore, "model_ready", lambda: (True, "loaded v2"), raising=False)
+    assert repair_model_status() == (True, "loaded v2")

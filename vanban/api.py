@@ -263,7 +263,8 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
 
     @app.get("/readyz", summary="Tesseract, its vie and osd data, poppler, the repair model and the queue are usable")
     def readyz():
-        checks = run_checks(settings.lang, {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)})
+        checks = run_checks(settings.lang, {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)},
+                            repair=settings.repair)
         ready = all(c.ok for c in checks)
         body = {"ready": ready, "checks": [c.__dict__ for c in checks]}
         return JSONResponse(body, status_code=200 if ready else 503)

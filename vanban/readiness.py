@@ -19,9 +19,10 @@ class Check:
 def repair_model_status() -> tuple[bool, str]:
     """Ask ``restore`` whether its repair model is loaded.
 
-    The one place that knows how: ``restore`` has no model yet, so until it
-    exposes a readiness function (``restore.model_ready() -> (bool, str)`` or
-    ``restore.is_ready() -> bool``) there is nothing to wait for.
+    The one place that knows how, so it follows ``restore``'s API: an explicit
+    readiness probe (``model_ready() -> (bool, str)`` or ``is_ready() -> bool``)
+    if restore ever exposes one, else loading the committed model with
+    ``load_restorer()`` (cached per process), else nothing to wait for.
     """
     import restore
 
@@ -32,12 +33,19 @@ def repair_model_status() -> tuple[bool, str]:
             if isinstance(answer, tuple):
                 return bool(answer[0]), str(answer[1])
             return bool(answer), "repair model loaded" if answer else "repair model not loaded"
+    load = getattr(restore, "load_restorer", None)
+    if callable(load):
+        restorer = load()
+        if restorer is None:
+            return False, "the repair model is missing (models/ of the package, or VANBAN_MODELS_DIR)"
+        return True, f"repair model loaded: {getattr(restorer, 'name', 'restorer')}"
     return True, "no repair model required yet (restore passes text through)"
 
 
-def run_checks(lang: str = "vie", extra: dict[str, Callable[[], None]] | None = None) -> list[Check]:
-    """Tesseract with its language and ``osd`` data, poppler, the repair model, and ``extra`` probes
-    (each raises when its thing is not usable)."""
+def run_checks(lang: str = "vie", extra: dict[str, Callable[[], None]] | None = None,
+               repair: bool = True) -> list[Check]:
+    """Tesseract with its language and ``osd`` data, poppler, the repair model (unless ``repair`` is off),
+    and ``extra`` probes (each raises when its thing is not usable)."""
     checks: list[Check] = []
     try:
         found = tesseract.check(lang, need_osd=True)
@@ -49,11 +57,14 @@ def run_checks(lang: str = "vie", extra: dict[str, Callable[[], None]] | None = 
         checks.append(Check("poppler", True, "pdfinfo and pdftoppm found"))
     except VanbanError as exc:
         checks.append(Check("poppler", False, str(exc)))
-    try:
-        ok, detail = repair_model_status()
-    except Exception as exc:  # a broken model must make the service not ready, not crash the probe
-        ok, detail = False, f"repair model failed to load: {exc}"
-    checks.append(Check("repair_model", ok, detail))
+    if repair:
+        try:
+            ok, detail = repair_model_status()
+        except Exception as exc:  # a broken model must make the service not ready, not crash the probe
+            ok, detail = False, f"repair model failed to load: {exc}"
+        checks.append(Check("repair_model", ok, detail))
+    else:
+        checks.append(Check("repair_model", True, "repair is switched off (VANBAN_REPAIR=0)"))
     for name, probe in (extra or {}).items():
         try:
             probe()
