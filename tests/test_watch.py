@@ -7,7 +7,7 @@ import threading
 import time
 
 from vanban.metrics import cer
-from vanban.pipeline import Options
+from vanban.pipeline import FileResult, Options
 from vanban.watch import LEDGER_NAME, FolderWatcher, WatchSettings
 
 from .service_support import SMALL_TEXT, ServiceProcess, small_scan
@@ -105,3 +105,17 @@ def test_file_events_wake_the_watcher(tmp_path):
         stop.set()
         watcher.wake.set()
         thread.join(timeout=30)
+
+
+def test_an_ocr_error_is_tried_again_before_the_file_counts_as_failed(tmp_path):
+    inbox, out, failed = tmp_path / "in", tmp_path / "out", tmp_path / "failed"
+    small_scan(inbox / "d.png")
+    watcher = FolderWatcher(WatchSettings(inbox, out, failed=failed, settle=0, options=Options(jobs=1)))
+    path = inbox / "d.png"
+    st = path.stat()
+    flaky = FileResult(str(path), "failed", error=f"{path} page 1: tesseract failed: crashed", exit_code=7)
+    assert watcher._record(path, st, "abc", flaky) is None and path.exists()  # first try: again later
+    assert watcher._record(path, st, "abc", flaky) is None and path.exists()
+    final = watcher._record(path, st, "abc", flaky)
+    assert final.status == "failed" and (failed / "d.png").exists()
+    assert "d.png page 1: tesseract failed" in (failed / "d.png.error.txt").read_text(encoding="utf-8")

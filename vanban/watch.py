@@ -36,8 +36,10 @@ log = logging.getLogger("vanban.watch")
 LEDGER_NAME = ".vanban-watch.jsonl"
 #: with file events, the folder is still rescanned this often in case an event was missed
 EVENT_RESCAN_SECONDS = 30.0
-#: failures that are the file's own: the file goes to the failed folder instead of being tried again
-FILE_FAULTS = {int(ExitCode.INPUT_ERROR), int(ExitCode.OCR_ERROR)}
+#: the file's own fault: straight to the failed folder
+FILE_FAULTS = {int(ExitCode.INPUT_ERROR)}
+#: a program failed on a page, not the file's fault: tried this many times before the file counts as failed
+OCR_ERROR_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class FolderWatcher:
                 folder.mkdir(parents=True, exist_ok=True)
         self.ledger = Ledger(settings.outbox / LEDGER_NAME)
         self._seen: dict[str, _Seen] = {}
+        self._ocr_errors: dict[str, int] = {}  # sha256 -> tries that ended in OCR_ERROR
         self.wake = threading.Event()
 
     # ------------------------------------------------------------ one pass
@@ -195,7 +198,7 @@ class FolderWatcher:
             log.info("%s: done -> %s", path.name, ", ".join(outputs))
             return WatchOutcome(path.name, "done", outputs)
         error = (result.error or "failed").replace(str(path), path.name)
-        if result.exit_code not in FILE_FAULTS:
+        if not self._gives_up(result.exit_code, digest):
             log.error("%s: %s; it will be tried again", path.name, error)
             self._seen.pop(path.name, None)
             return None
@@ -205,6 +208,15 @@ class FolderWatcher:
         write_atomic(error_dir / f"{path.name}.error.txt", error + "\n")
         log.error("%s: failed: %s", path.name, error)
         return WatchOutcome(path.name, "failed", error=error)
+
+    def _gives_up(self, exit_code: int, digest: str) -> bool:
+        """True when a failure is final for this file: its own fault, or a page that keeps failing OCR."""
+        if exit_code in FILE_FAULTS:
+            return True
+        if exit_code == int(ExitCode.OCR_ERROR):
+            self._ocr_errors[digest] = self._ocr_errors.get(digest, 0) + 1
+            return self._ocr_errors[digest] >= OCR_ERROR_TRIES
+        return False  # disk full, a program missing: not the file's fault, so try again later
 
     def _output_stem(self, path: Path) -> str:
         """``<stem>``, unless another file's results already have that name (then the full name)."""
