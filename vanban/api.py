@@ -186,7 +186,7 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
 
     @app.post(UPLOAD_PATH, status_code=202, dependencies=secured, summary="Upload a scan (PDF, TIFF, PNG, JPEG)",
               responses={200: {"description": "done within ?wait seconds"}, 413: {}, 415: {}, 422: {}, 429: {}})
-    async def upload(request: Request, file: UploadFile = File(..., description="the scan"),
+    async def upload(file: UploadFile = File(..., description="the scan"),
                      wait: float = Query(0, ge=0, description="seconds to wait for the result (small uploads)")):
         try:
             waiting = await run_in_threadpool(queue.pending_count)
