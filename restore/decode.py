@@ -24,15 +24,21 @@ class Decoded:
 MAX_SPAN = 256
 
 
-def decode(model: NgramModel, candidates: list[list[str]]) -> Decoded:
-    """Best sequence over ``candidates`` (LM tokens), with per-position confidences."""
+def decode(model: NgramModel, candidates: list[list[str]],
+           unary: list[np.ndarray] | None = None) -> Decoded:
+    """Best sequence over ``candidates`` (LM tokens), with per-position confidences.
+
+    ``unary`` adds a score per candidate (the neural encoder's weighted
+    log-probabilities) to the trigram's, inside the same search.
+    """
     if len(candidates) > MAX_SPAN:
-        parts = [_decode_span(model, candidates[i:i + MAX_SPAN]) for i in range(0, len(candidates), MAX_SPAN)]
+        parts = [_decode_span(model, candidates[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN])
+                 for i in range(0, len(candidates), MAX_SPAN)]
         return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs])
-    return _decode_span(model, candidates)
+    return _decode_span(model, candidates, unary)
 
 
-def _decode_span(model: NgramModel, candidates: list[list[str]]) -> Decoded:
+def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.ndarray] | None) -> Decoded:
     n = len(candidates)
     if n == 0:
         return Decoded([], [])
@@ -46,6 +52,8 @@ def _decode_span(model: NgramModel, candidates: list[list[str]]) -> Decoded:
         a, b, c = seq[i - 2], seq[i - 1], seq[i]
         grid_a, grid_b, grid_c = np.meshgrid(a, b, c, indexing="ij")
         t = model.logp(grid_a.ravel(), grid_b.ravel(), grid_c.ravel()).reshape(len(a), len(b), len(c))
+        if unary is not None:
+            t = t + unary[i - 2][None, None, :]
         trans.append(t)
         alpha.append((alpha[i - 1][:, :, None] + t).max(axis=0))
     # beta[i][b, c]: best score of everything after position i given x[i-1]=b, x[i]=c

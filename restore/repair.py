@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from . import detect, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
@@ -27,6 +29,10 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 #: accented word inside a damaged line: changing either needs near certainty
 LONE_PLAIN_CONFIDENCE = 0.97
 NGRAM_FILE = "restore-ngram.npz"
+NEURAL_ONNX = "restore-neural.onnx"
+NEURAL_TABLES = "restore-neural.npz"
+#: weight of the encoder's log-probabilities against the trigram's (tuned on dev)
+NEURAL_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,30 @@ def models_dir() -> Path:
 
 
 class Restorer:
-    """A loaded language model and its candidate generator; reusable across documents."""
+    """A loaded language model (and, when shipped, the neural encoder); reusable across documents."""
 
-    def __init__(self, model: NgramModel, name: str = "ngram"):
+    def __init__(self, model: NgramModel, name: str = "ngram", scorer=None, neural_weight: float = NEURAL_WEIGHT):
         self.model = model
         self.name = name
+        self.scorer = scorer
+        self.neural_weight = neural_weight
         self.candidates = CandidateGenerator(model)
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "Restorer | None":
-        path = (directory or models_dir()) / NGRAM_FILE
+    def load(cls, directory: Path | None = None, neural: bool = True) -> "Restorer | None":
+        directory = directory or models_dir()
+        path = directory / NGRAM_FILE
         if not path.exists():
             return None
-        return cls(NgramModel.load(path), name=f"syllable trigram ({path.name})")
+        model = NgramModel.load(path)
+        name = f"syllable trigram ({path.name})"
+        scorer = None
+        if neural and (directory / NEURAL_ONNX).exists() and (directory / NEURAL_TABLES).exists():
+            from .neural_runtime import NeuralScorer
+
+            scorer = NeuralScorer(directory / NEURAL_ONNX, directory / NEURAL_TABLES)
+            name = f"syllable trigram + neural encoder ({NEURAL_ONNX})"
+        return cls(model, name=name, scorer=scorer)
 
     def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
         text = unicodedata.normalize("NFC", text)
@@ -117,7 +134,7 @@ class Restorer:
                 positions.append((start, m.end(), tok, cands, True))
         if not any(p[4] for p in positions):
             return line, []
-        result = decode(self.model, [p[3] for p in positions])
+        result = decode(self.model, [p[3] for p in positions], self._unary(positions))
         changes: list[Change] = []
         pieces: list[str] = []
         cursor = 0
@@ -144,6 +161,20 @@ class Restorer:
                 cursor = end
         pieces.append(line[cursor:])
         return "".join(pieces), changes
+
+    def _unary(self, positions: list[tuple[int, int, str, list[str], bool]]) -> list[np.ndarray] | None:
+        """The encoder's weighted log-probabilities of each position's candidates (None: no encoder)."""
+        if self.scorer is None:
+            return None
+        vectors = self.scorer.encode([lm_token(p[2]) for p in positions])
+        out = []
+        for vector, (_, _, _, cands, editable) in zip(vectors, positions):
+            if not editable or len(cands) < 2:
+                out.append(np.zeros(len(cands)))
+                continue
+            ids = self.model.ids(cands)
+            out.append(self.neural_weight * self.scorer.candidate_logprobs(vector, ids))
+        return out
 
     def _word_candidates(self, word: detect.Word, line_label: str) -> list[str] | None:
         """LM-token candidates for a word, or None to keep it as it is."""

@@ -41,3 +41,30 @@ def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tupl
         print(f"trained in {time.monotonic() - start:.0f} s: {len(model.vocab)} tokens, "
               f"{len(model.bi_keys)} bigrams, {len(model.tri_keys)} trigrams")
     return target
+
+
+NEURAL_ONNX = "restore-neural.onnx"
+NEURAL_TABLES = "restore-neural.npz"
+
+
+def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float,
+                 sources: tuple[str, ...] = tuple(corpus.SOURCES), progress: bool = False) -> Path:
+    """Train (or resume) the encoder for ``minutes`` more, then export it next to the trigram."""
+    import numpy as np
+
+    from . import neural
+    from .ngram import NgramModel
+
+    model = NgramModel.load(out_dir / NGRAM_FILE)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cache = work_dir / "train_ids.npy"
+    if not cache.exists():
+        lines = (line for doc in corpus.documents(corpus_dir, sources=sources, split="train") for line in doc.lines)
+        np.save(cache, neural.corpus_ids(lines, model))
+    ids = np.load(cache, mmap_mode="r")
+    ckpt = neural.train(np.asarray(ids), model, work_dir, minutes=minutes, progress=progress)
+    onnx_path = out_dir / NEURAL_ONNX
+    neural.export(ckpt, model, onnx_path, out_dir / NEURAL_TABLES)
+    for path in (onnx_path, out_dir / NEURAL_TABLES):
+        os.chmod(path, 0o644)
+    return onnx_path

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from restore import detect, repair
@@ -154,3 +154,24 @@ def test_repair_cli_writes_text_and_change_report(tmp_path):
     changes = json.loads(report.read_text(encoding="utf-8"))["changes"]
     assert changes and set(changes[0]) >= {"start", "end", "before", "after", "confidence", "kind", "applied"}
     assert src.read_text(encoding="utf-8") == damaged  # input untouched
+
+
+NEURAL = Path(__file__).resolve().parents[1] / "models" / "restore-neural.onnx"
+needs_neural = pytest.mark.skipif(not NEURAL.exists(), reason="no neural model committed in models/")
+
+
+@needs_neural
+def test_onnx_encoder_agrees_with_torch(restorer):
+    # the npz holds a probe and torch's hidden states for it, recorded at export time
+    assert restorer.scorer is not None
+    assert restorer.scorer.self_check() < 1e-3
+
+
+@needs_neural
+def test_neural_scores_only_the_candidates(restorer):
+    scorer = restorer.scorer
+    vectors = scorer.encode(["cac", "co", "quan", "nha", "nuoc"])
+    ids = restorer.model.ids(["nước", "nuốc", "nược"])
+    logp = scorer.candidate_logprobs(vectors[4], ids)
+    assert logp.shape == (3,) and abs(float(np.exp(logp).sum()) - 1.0) < 1e-5
+    assert int(np.argmax(logp)) == 0  # "nhà nước"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ocr import load, poppler, tesseract
-from ocr.errors import BadArgsError, ExitCode, InputFileError, VanbanError
+from ocr.errors import BadArgsError, ExitCode, InputFileError, MissingDependencyError, VanbanError
 
 from . import __version__
 from .pipeline import FORMATS, Options, run_batch
@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--corpus", default=str(default_corpus_dir()), help="the corpus folder (../shared/corpus)")
     train.add_argument("--out", default=str(models_dir()), help="folder for the model files (default: models/)")
     train.add_argument("--sources", default="legal,news,wiki", help="corpus sources to train on")
+    train.add_argument("--neural-minutes", type=float, default=0.0, metavar="M",
+                       help="also train (or resume) the neural encoder for M minutes; needs the 'train' extra")
+    train.add_argument("--skip-ngram", action="store_true", help="keep the existing trigram (e.g. to resume training)")
+    train.add_argument("--work", default="build/restorer", help="checkpoints and cached data (default: build/restorer)")
     add_service_commands(sub)
     return parser
 
@@ -175,14 +179,23 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_train_restorer(args: argparse.Namespace) -> int:
-    from restore.train import train_ngram
+    from restore.train import train_ngram  # noqa: F401  (neural training imports torch lazily)
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise BadArgsError(f"corpus folder {corpus} not found")
     sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
-    path = train_ngram(corpus, Path(args.out), sources, progress=sys.stderr.isatty())
-    print(f"vanban: model written to {path}", file=sys.stderr)
+    if not args.skip_ngram:
+        path = train_ngram(corpus, Path(args.out), sources, progress=sys.stderr.isatty())
+        print(f"vanban: model written to {path}", file=sys.stderr)
+    if args.neural_minutes > 0:
+        try:
+            from restore.train import train_neural
+        except ImportError as exc:
+            raise MissingDependencyError(f"training needs the 'train' extra: pip install -e '.[train]' ({exc})")
+        path = train_neural(corpus, Path(args.out), Path(args.work), args.neural_minutes, sources,
+                            progress=sys.stderr.isatty())
+        print(f"vanban: neural model written to {path}", file=sys.stderr)
     return int(ExitCode.OK)
 
 

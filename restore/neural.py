@@ -1,0 +1,249 @@
+"""The neural restorer: a small transformer encoder that reads a whole line of
+accent-stripped syllables and scores, at each position, only that position's
+candidate forms.
+
+Why this shape: the trigram sees two words to the left; the encoder sees the
+whole line in both directions.  Its output is a vector per position, scored
+against the output embeddings of the candidates only, so it cannot produce a
+word the candidates do not allow.  At run time the two are combined in one
+Viterbi search (``restore.decode``): trigram transitions plus the encoder's
+log-probabilities, weighted.
+
+This module is the training side (torch + transformers, the ``train`` extra).
+``restore.neural_runtime`` serves the exported ONNX file with onnxruntime and
+needs neither.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import vietnamese as vn
+from .neural_tables import input_form
+from .ngram import BOS, SPECIALS, UNK, NgramModel
+
+K_MAX = 16
+PAD = "<pad>"
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    hidden: int = 192
+    layers: int = 3
+    heads: int = 4
+    ff: int = 768
+    max_len: int = 128
+    dropout: float = 0.1
+
+
+# ---------------------------------------------------------------- vocabularies (no torch needed)
+
+
+def build_tables(model: NgramModel) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Input vocabulary, output-id -> input-id map, and input-id -> candidate output ids (-1 padded)."""
+    outputs = sorted(model.vocab, key=model.vocab.get)
+    inputs = [PAD, *SPECIALS]
+    index = {w: i for i, w in enumerate(inputs)}
+    out_to_in = np.zeros(len(outputs), np.int32)
+    for o, word in enumerate(outputs):
+        form = input_form(word)
+        if form not in index:
+            index[form] = len(inputs)
+            inputs.append(form)
+        out_to_in[o] = index[form]
+    weight = model.uni_logp
+    cands = np.full((len(inputs), K_MAX), -1, np.int32)
+    for i, form in enumerate(inputs):
+        if form in SPECIALS or form == PAD or not form.isalpha():
+            continue
+        ids = [model.vocab[f] for f in vn.accent_variants(form) if f in model.vocab]
+        ids.sort(key=lambda o: -weight[o])
+        ids = ids[:K_MAX]
+        cands[i, :len(ids)] = ids
+    return inputs, out_to_in, cands
+
+
+# ---------------------------------------------------------------- torch model
+
+
+def make_net(n_inputs: int, n_outputs: int, cfg: NetConfig):
+    import torch
+    from torch import nn
+    from transformers import BertConfig, BertModel
+
+    class RestorerNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            bert = BertConfig(
+                vocab_size=n_inputs, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
+                num_attention_heads=cfg.heads, intermediate_size=cfg.ff, max_position_embeddings=cfg.max_len,
+                type_vocab_size=1, hidden_dropout_prob=cfg.dropout, attention_probs_dropout_prob=cfg.dropout,
+                pad_token_id=0,
+            )
+            self.encoder = BertModel(bert, add_pooling_layer=False)
+            self.out = nn.Embedding(n_outputs, cfg.hidden)
+            nn.init.normal_(self.out.weight, std=0.02)
+
+        def forward(self, input_ids: "torch.Tensor", attention_mask: "torch.Tensor") -> "torch.Tensor":
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+        def candidate_logits(self, hidden: "torch.Tensor", cand_ids: "torch.Tensor") -> "torch.Tensor":
+            emb = self.out(cand_ids.clamp(min=0))
+            logits = torch.einsum("bld,blkd->blk", hidden, emb)
+            return logits.masked_fill(cand_ids < 0, -1e4)
+
+    return RestorerNet()
+
+
+@dataclass
+class TrainState:
+    step: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    loss: float = 0.0
+
+
+def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq_len: int = 64, batch: int = 128,
+          lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(), progress: bool = True) -> Path:
+    """Train on a long array of output ids (lines separated by BOS); resumes from ``work/checkpoint.pt``."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    inputs, out_to_in, cands = build_tables(model)
+    net = make_net(len(inputs), len(out_to_in), cfg)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
+    state = TrainState()
+    ckpt = work / "checkpoint.pt"
+    work.mkdir(parents=True, exist_ok=True)
+    if ckpt.exists():
+        saved = torch.load(ckpt, weights_only=False)
+        net.load_state_dict(saved["net"])
+        opt.load_state_dict(saved["opt"])
+        state = TrainState(**saved["state"])
+    rng = np.random.default_rng(seed + state.step)
+    out_to_in_t = torch.from_numpy(out_to_in.astype(np.int64))
+    cands_t = torch.from_numpy(cands.astype(np.int64))
+    budget = minutes * 60
+    warmup = 300
+    total_guess = max(warmup * 2, int(budget / 1.0))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=int(budget), initial=int(state.seconds), unit="s", desc="training")
+    last_save = time.monotonic()
+    start = time.monotonic() - state.seconds
+    net.train()
+    while time.monotonic() - start < budget:
+        starts = rng.integers(0, len(ids) - seq_len, size=batch)
+        window = torch.from_numpy(np.stack([ids[s:s + seq_len] for s in starts]).astype(np.int64))
+        x = out_to_in_t[window]
+        cand = cands_t[x]
+        target = (cand == window.unsqueeze(-1))
+        valid = target.any(-1) & ((cand >= 0).sum(-1) > 1)
+        hidden = net(x, torch.ones_like(x))
+        logits = net.candidate_logits(hidden, cand)
+        gold = target.float().argmax(-1)
+        loss_all = torch.nn.functional.cross_entropy(logits.reshape(-1, K_MAX), gold.reshape(-1), reduction="none")
+        loss = (loss_all * valid.reshape(-1)).sum() / valid.sum().clamp(min=1)
+        step_lr = lr * min(1.0, (state.step + 1) / warmup) * max(0.05, 1 - state.step / total_guess)
+        for group in opt.param_groups:
+            group["lr"] = step_lr
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        state.step += 1
+        state.tokens += int(valid.sum())
+        value = float(loss.detach())
+        state.loss = 0.98 * state.loss + 0.02 * value if state.step > 1 else value
+        state.seconds = time.monotonic() - start
+        if bar:
+            bar.n = int(min(budget, state.seconds))
+            bar.set_postfix_str(f"step {state.step} loss {state.loss:.3f}")
+            bar.refresh()
+        if time.monotonic() - last_save > 300:
+            _save(ckpt, net, opt, state)
+            last_save = time.monotonic()
+    _save(ckpt, net, opt, state)
+    if bar:
+        bar.close()
+    return ckpt
+
+
+def _save(path: Path, net, opt, state: TrainState) -> None:
+    import torch
+
+    tmp = path.with_suffix(".tmp")
+    torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "state": asdict(state)}, tmp)
+    tmp.replace(path)
+
+
+def export(ckpt: Path, model: NgramModel, onnx_path: Path, tables_path: Path, cfg: NetConfig = NetConfig()) -> None:
+    """ONNX encoder (input ids -> hidden states) plus the output embeddings and tables as npz."""
+    import torch
+
+    inputs, out_to_in, cands = build_tables(model)
+    net = make_net(len(inputs), len(out_to_in), cfg)
+    net.load_state_dict(torch.load(ckpt, weights_only=False)["net"])
+    net.eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids):  # noqa: D401 - the name torch.export needs
+            # explicit positions and segment ids: BERT's own buffers would freeze the traced length
+            positions = torch.cumsum(torch.ones_like(input_ids), dim=1) - 1
+            return self.inner.encoder(input_ids=input_ids, position_ids=positions,
+                                      token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+
+    from torch.export import Dim
+
+    # the dynamo exporter keeps the length dynamic; the TorchScript one froze BERT's mask sizes
+    sample = torch.ones((2, 12), dtype=torch.int64)
+    program = torch.onnx.export(
+        Encoder(net), (sample,), input_names=["input_ids"], output_names=["hidden"],
+        dynamic_shapes={"input_ids": {0: Dim("batch", min=1, max=256), 1: Dim("length", min=2, max=cfg.max_len)}},
+        opset_version=18, dynamo=True, verbose=False,
+    )
+    program.save(str(onnx_path), external_data=False)
+    # a fixed probe and torch's answer to it, so the ONNX file can be checked without torch
+    probe = torch.from_numpy(np.random.default_rng(0).integers(1, len(inputs), size=(2, 24)).astype(np.int64))
+    with torch.no_grad():
+        expected = net(probe, torch.ones_like(probe)).numpy()  # the training-time path
+    np.savez_compressed(
+        tables_path, inputs="\n".join(inputs).encode("utf-8"),
+        out_embedding=net.out.weight.detach().numpy().astype(np.float32),
+        config=np.array(json_dumps(asdict(cfg))),
+        probe_ids=probe.numpy(), probe_hidden=expected.astype(np.float32),
+    )
+
+
+def json_dumps(data: dict) -> str:
+    import json
+
+    return json.dumps(data, sort_keys=True)
+
+
+def corpus_ids(lines, model: NgramModel) -> np.ndarray:
+    """All training lines as one array of output ids, each line after a BOS."""
+    from .ngram import lm_tokens
+
+    bos = model.vocab[BOS]
+    unk = model.vocab[UNK]
+    chunks: list[np.ndarray] = []
+    buf: list[int] = []
+    for line in lines:
+        buf.append(bos)
+        buf.extend(model.vocab.get(t, unk) for t in lm_tokens(line))
+        if len(buf) > 1_000_000:
+            chunks.append(np.array(buf, np.int32))
+            buf = []
+    chunks.append(np.array(buf, np.int32))
+    return np.concatenate(chunks)
