@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from ocr_bench import ROOT, TreeMemory  # same folder: one process-tree RSS probe for both benchmarks
+from report import update_section  # each benchmark rewrites only its own section
 
 sys.path.insert(0, str(ROOT))
 from tests.service_support import ServiceProcess  # noqa: E402
@@ -152,19 +153,6 @@ def report(rows: list[dict], scan: Path, command: str) -> str:
     ])
 
 
-def update_section(path: Path, section: str) -> None:
-    """Replace the Service section (from '## Service' to its end marker) or append it; leave the rest."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if START in text and END in text:
-        head = text[:text.index(START)]
-        head = head[:head.rindex("## Service")] if "## Service" in head else head
-        tail = text[text.index(END) + len(END):].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uploads", type=int, default=50)
@@ -180,7 +168,7 @@ def main() -> int:
     section = report(rows, args.scan.resolve(), command)
     print(section)
     if args.out:
-        update_section(args.out, section)
+        update_section(args.out, "## Service", section)
     return 1 if any(r["errors"] for r in rows) else 0
 
 
