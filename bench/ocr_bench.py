@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from ocr import tesseract  # noqa: E402
 from vanban.metrics import cer, wer  # noqa: E402
 
-from report import update_section  # noqa: E402  (bench/report.py)
+from report import pct, publish  # noqa: E402  (bench/report.py)
 
 SAMPLES = ROOT / "samples"
 SECTION = "## OCR (issue: scan to text)"
@@ -224,14 +224,8 @@ def main() -> int:
             big = fifty_page_pdf(work)
             memory = run_vanban([big], work / "fifty-out", args.jobs)
     report = render(rows, n_pages, vb_seconds, plain_seconds, ocrmypdf_seconds, memory, args.jobs)
-    print(report)
-    if args.out:
-        update_section(args.out, SECTION, report)
+    publish(report, args.out, SECTION)
     return 0
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:.2f} %"
 
 
 def render(rows, n_pages, vb_s, plain_s, omp_s, memory, jobs) -> str:

@@ -17,3 +17,14 @@ def update_section(path: Path, heading: str, section: str) -> None:
         text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt >= 0 else "")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def publish(report: str, path: Path | None, heading: str) -> None:
+    """Print a benchmark's section, and write it into ``path`` when one is given."""
+    print(report)
+    if path:
+        update_section(path, heading, report)
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.2f} %"

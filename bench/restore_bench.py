@@ -26,7 +26,7 @@ from restore import vietnamese as vn  # noqa: E402
 from restore.repair import Restorer  # noqa: E402
 from vanban.metrics import edit_distance  # noqa: E402
 
-from report import update_section  # noqa: E402  (bench/report.py)
+from report import pct, publish  # noqa: E402  (bench/report.py)
 
 SECTION = "## Text repair (restore)"
 
@@ -135,14 +135,8 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact,
                     n_syl / repair_s, load_s, peak_mb, len(legal), n_syl)
-    print(report)
-    if args.out:
-        update_section(args.out, SECTION, report)
+    publish(report, args.out, SECTION)
     return 0
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:.2f} %"
 
 
 def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed, load_s, peak_mb,
