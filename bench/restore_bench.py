@@ -31,9 +31,9 @@ from report import pct, publish  # noqa: E402  (bench/report.py)
 SECTION = "## Text repair (restore)"
 
 
-def heldout_lines(source: str, limit: int) -> list[str]:
+def corpus_lines(source: str, limit: int, split: str = "heldout") -> list[str]:
     lines: list[str] = []
-    for doc in corpus.documents(corpus.default_corpus_dir(), sources=(source,), split="heldout"):
+    for doc in corpus.documents(corpus.default_corpus_dir(), sources=(source,), split=split):
         lines.extend(ln for ln in doc.lines if len(ln.split()) >= 4)
         if len(lines) >= limit:
             break
@@ -79,14 +79,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="update the restore section of this Markdown file")
     parser.add_argument("--lines", type=int, default=3000, help="held-out legal lines per test")
+    parser.add_argument("--split", choices=("heldout", "dev"), default="heldout",
+                        help="dev is for tuning settings; only held-out results are published")
     args = parser.parse_args()
+    if args.split == "dev" and args.out:
+        parser.error("dev results are for tuning only: they are not written to the report")
 
     t = time.monotonic()
     restorer = Restorer.load()
     load_s = time.monotonic() - t
     if restorer is None:
         raise SystemExit("no model in models/: run `vanban train-restorer` first")
-    legal = heldout_lines("legal", args.lines)
+    legal = corpus_lines("legal", args.lines, args.split)
     rng = random.Random(1234)
 
     # 1. accent-stripped official-style text

@@ -2,15 +2,14 @@
 
 Every repair is one of these candidates, so the restorer cannot invent a
 word: an accent-stripped syllable can only become one of its accented forms,
-and a misspelt token only a syllable (or two) the corpus has seen, within two
-edits of it.  The original token is always a candidate too.
+a misspelt token only a syllable the corpus has seen within two edits of it,
+and two syllables run together only the accented forms of its two halves.
+The original token is always a candidate too.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-
 import numpy as np
 from symspellpy import SymSpell, Verbosity
 
@@ -19,15 +18,8 @@ from .ngram import SPECIALS, NgramModel
 
 MAX_CANDIDATES = 12
 MAX_EDIT = 2
-
-
-@dataclass(frozen=True)
-class Candidate:
-    forms: tuple[str, ...]  # one syllable, or two for a split ("duan" -> "dự", "án")
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.forms)
+#: unigram (continuation) probability under which a syllable counts as rare: about the 3,000th
+RARE_WEIGHT = 3e-5
 
 
 class CandidateGenerator:
@@ -58,19 +50,28 @@ class CandidateGenerator:
         return forms[:MAX_CANDIDATES]
 
     @functools.lru_cache(maxsize=50_000)
-    def spelling(self, token: str) -> list[Candidate]:
-        """Neighbours of a token that is not a syllable: edits, then splits into two syllables."""
+    def spelling(self, token: str) -> list[str]:
+        """Known syllables within two edits of a token that is not a syllable, nearest first."""
         plain = vn.strip_accents(token.lower())
-        found: list[Candidate] = []
+        found: list[str] = []
         if len(plain) >= 2:
             for item in self._spell.lookup(plain, Verbosity.ALL, max_edit_distance=min(MAX_EDIT, len(plain) - 1)):
-                found.extend(Candidate((f,)) for f in self._accent_forms(item.term)[:4])
+                found.extend(f for f in self._accent_forms(item.term)[:4] if f not in found)
+        return found[:MAX_CANDIDATES]
+
+    def rare(self, token: str) -> bool:
+        """No accented form of the token is among the ~3,000 commonest syllables ("duan" -> only "duẩn")."""
+        forms = self.accent_forms(token)
+        return not forms or self._weight[forms[0]] < RARE_WEIGHT
+
+    @functools.lru_cache(maxsize=50_000)
+    def split(self, token: str) -> tuple[str, str] | None:
+        """The likeliest cut of a token into two known plain syllables ("duan" -> "du", "an")."""
+        plain = vn.strip_accents(token.lower())
+        best, best_weight = None, 0.0
         for cut in range(1, len(plain)):
             left, right = plain[:cut], plain[cut:]
-            if left in self._plain_weight and right in self._plain_weight and len(left) + len(right) >= 4:
-                for lf in self._accent_forms(left)[:2]:
-                    for rf in self._accent_forms(right)[:2]:
-                        found.append(Candidate((lf, rf)))
-        seen: set[tuple[str, ...]] = set()
-        unique = [c for c in found if not (c.forms in seen or seen.add(c.forms))]
-        return unique[:MAX_CANDIDATES]
+            weight = self._plain_weight.get(left, 0.0) * self._plain_weight.get(right, 0.0)
+            if weight > best_weight and len(plain) >= 4:
+                best, best_weight = (left, right), weight
+        return best

@@ -18,6 +18,7 @@ from .ngram import BOS, NgramModel
 class Decoded:
     best: list[int]  # chosen candidate index per position
     probs: list[np.ndarray]  # per position: probability of each candidate
+    score: float = 0.0  # log-probability of the best path
 
 
 #: longer sequences are decoded in pieces, so memory stays flat on a 1 MB line
@@ -34,7 +35,8 @@ def decode(model: NgramModel, candidates: list[list[str]],
     if len(candidates) > MAX_SPAN:
         parts = [_decode_span(model, candidates[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN])
                  for i in range(0, len(candidates), MAX_SPAN)]
-        return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs])
+        return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs],
+                       sum(p.score for p in parts))
     return _decode_span(model, candidates, unary)
 
 
@@ -75,4 +77,4 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
         a = int(np.argmax(alpha[i - 1][:, path[-1]] + trans[i][:, path[-1], path[-2]]))
         path.append(a)
     best = list(reversed(path))[-n:] if n >= 2 else [int(c)]
-    return Decoded(best, probs)
+    return Decoded(best, probs, float(alpha[last].max()))

@@ -119,60 +119,97 @@ class Restorer:
     def _repair_line(self, line: str, report: detect.LineReport, style: str,
                      min_confidence: float) -> tuple[str, list[Change]]:
         by_start = {w.start: w for w in report.words}
+        positions = self._positions(line, report, by_start, frozenset())
+        if not any(p.editable for p in positions):
+            return line, []
+        result = decode(self.model, [p.cands for p in positions], self._unary(positions))
+        # two syllables run together ("duan"): split when the line then reads better
+        splits: set[int] = set()
+        for word in report.words:
+            suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
+            if suspect and self.candidates.split(word.text):
+                trial = self._positions(line, report, by_start, frozenset(splits | {word.start}))
+                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial))
+                if alternative.score > result.score:
+                    splits.add(word.start)
+                    positions, result = trial, alternative
+        return self._apply(line, positions, result, by_start, style, min_confidence)
+
+    def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
+                   splits: frozenset[int]) -> list["_Position"]:
+        """One position per LM token of the line (two for a word being split), with its candidates."""
         protected = [(w.start, w.end) for w in report.words if w.label == "protected"]
-        positions: list[tuple[int, int, str, list[str], bool]] = []  # start, end, text, candidates, editable
+        positions: list[_Position] = []
         for m in TOKEN_RE.finditer(line):
             tok, start = m.group(), m.start()
             word = by_start.get(start)
+            fixed = _Position(start, m.end(), tok, [lm_token(tok)], False)
             if any(a <= start < b for a, b in protected) or word is None or not tok.isalpha():
-                positions.append((start, m.end(), tok, [lm_token(tok)], False))
-                continue
-            cands = self._word_candidates(word, report.label)
-            if cands is None:
-                positions.append((start, m.end(), tok, [lm_token(tok)], False))
+                positions.append(fixed)
+            elif start in splits:
+                for part, plain in enumerate(self.candidates.split(tok)):
+                    forms = self.candidates.accent_forms(plain) or [FOREIGN]
+                    positions.append(_Position(start, m.end(), tok, forms, True, part))
             else:
-                positions.append((start, m.end(), tok, cands, True))
-        if not any(p[4] for p in positions):
-            return line, []
-        result = decode(self.model, [p[3] for p in positions], self._unary(positions))
+                cands = self._word_candidates(word, report.label)
+                positions.append(fixed if cands is None else _Position(start, m.end(), tok, cands, True))
+        return positions
+
+    def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
+               style: str, min_confidence: float) -> tuple[str, list[Change]]:
+        """The repaired line and its change log, applying only confident changes."""
         changes: list[Change] = []
         pieces: list[str] = []
         cursor = 0
-        for i, (start, end, tok, cands, editable) in enumerate(positions):
-            if not editable:
+        i = 0
+        while i < len(positions):
+            pos = positions[i]
+            if not pos.editable:
+                i += 1
                 continue
-            choice = cands[result.best[i]]
-            if choice == FOREIGN:
+            if pos.part == 0:  # a split: both halves form one change of the word's span
+                second = positions[i + 1]
+                choices = [pos.cands[result.best[i]], second.cands[result.best[i + 1]]]
+                confidence = min(float(result.probs[i][result.best[i]]), float(result.probs[i + 1][result.best[i + 1]]))
+                i += 2
+                if FOREIGN in choices:
+                    continue
+                after = vn.to_style(vn.apply_case(pos.text, choices[0]) + " " + choices[1], style)
+            else:
+                choice = pos.cands[result.best[i]]
+                confidence = float(result.probs[i][result.best[i]])
+                i += 1
+                if choice == FOREIGN:
+                    continue
+                after = vn.to_style(vn.apply_case(pos.text, choice), style)
+            if after == pos.text:
                 continue
-            after = vn.to_style(vn.apply_case(tok, choice), style)
-            if after == tok:
-                continue
-            confidence = float(result.probs[i][result.best[i]])
             needed = min_confidence
-            label = by_start[start].label
-            if label == "accented" or (label == "plain" and _lone(positions, i, by_start)):
+            label = by_start[pos.start].label
+            if label == "accented" or (label == "plain" and _lone(positions, i - 1, by_start)):
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
             applied = confidence >= needed
-            kind = "accent" if vn.strip_accents(tok).lower() == vn.strip_accents(after).lower() else "spelling"
-            changes.append(Change(start, end, tok, after, round(confidence, 4), kind, applied))
+            same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()
+            kind = "accent" if same_letters else "spelling"
+            changes.append(Change(pos.start, pos.end, pos.text, after, round(confidence, 4), kind, applied))
             if applied:
-                pieces.append(line[cursor:start])
+                pieces.append(line[cursor:pos.start])
                 pieces.append(after)
-                cursor = end
+                cursor = pos.end
         pieces.append(line[cursor:])
         return "".join(pieces), changes
 
-    def _unary(self, positions: list[tuple[int, int, str, list[str], bool]]) -> list[np.ndarray] | None:
+    def _unary(self, positions: list["_Position"]) -> list[np.ndarray] | None:
         """The encoder's weighted log-probabilities of each position's candidates (None: no encoder)."""
         if self.scorer is None:
             return None
-        vectors = self.scorer.encode([lm_token(p[2]) for p in positions])
+        vectors = self.scorer.encode([p.cands[0] if p.part is not None else lm_token(p.text) for p in positions])
         out = []
-        for vector, (_, _, _, cands, editable) in zip(vectors, positions):
-            if not editable or len(cands) < 2:
-                out.append(np.zeros(len(cands)))
+        for vector, pos in zip(vectors, positions):
+            if not pos.editable or len(pos.cands) < 2:
+                out.append(np.zeros(len(pos.cands)))
                 continue
-            ids = self.model.ids(cands)
+            ids = self.model.ids(pos.cands)
             out.append(self.neural_weight * self.scorer.candidate_logprobs(vector, ids))
         return out
 
@@ -182,7 +219,7 @@ class Restorer:
         if word.label == "invalid":
             if word.text[:1].isupper() and line_label != "garbled":
                 return None  # a foreign name (Ukraine, Gaza) in a readable line
-            forms = [c.forms[0] for c in self.candidates.spelling(word.text) if len(c.forms) == 1]
+            forms = self.candidates.spelling(word.text)
             return _unique([*forms, FOREIGN]) if forms else None
         if word.label == "accented" and line_label not in ("garbled", "accent-stripped"):
             return None  # a well-formed accented word in a mostly sound line is trusted
@@ -193,11 +230,23 @@ class Restorer:
         return _unique([own, *forms]) if keep_own else _unique(forms)
 
 
-def _lone(positions: list, i: int, by_start: dict) -> bool:
+@dataclass(frozen=True)
+class _Position:
+    """One LM token of a line being repaired."""
+
+    start: int  # span of the word in the line
+    end: int
+    text: str
+    cands: list[str]  # LM-token candidates (one: fixed)
+    editable: bool
+    part: int | None = None  # 0 or 1 for the halves of a word being split
+
+
+def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) -> bool:
     """True when no neighbouring word is also unmarked or broken."""
     for j in (i - 1, i + 1):
         if 0 <= j < len(positions):
-            word = by_start.get(positions[j][0])
+            word = by_start.get(positions[j].start)
             if word is not None and word.label in ("plain", "partial", "invalid"):
                 return False
     return True

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ def test_sample_text_is_within_its_cer_bound(sample_batch, name):
     result = results[name]
     assert result.status == "done", result.error
     assert cer(result.text, ground_truth(name)) <= CER_BOUND[name]
+    assert unicodedata.is_normalized("NFC", result.text)
+    assert unicodedata.is_normalized("NFC", result.document["ocr_text"])
 
 
 def test_multipage_documents_keep_their_pages_apart(sample_batch):

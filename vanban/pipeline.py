@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import time
 import traceback
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -360,7 +361,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     doc = Document(source.path, [outcomes[n].page for n in sorted(outcomes)])
     for page in doc.pages:
         doc.warnings.extend(page.warnings)
-    ocr_text = doc.text
+    ocr_text = unicodedata.normalize("NFC", doc.text)  # the output contract is NFC, repaired or not
     repaired = restore.repair(ocr_text) if options.repair else None
     text = repaired.text if repaired else ocr_text
     data = doc.to_dict()
