@@ -15,6 +15,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -31,6 +32,8 @@ LONE_PLAIN_CONFIDENCE = 0.97
 NGRAM_FILE = "restore-ngram.npz"
 NEURAL_ONNX = "restore-neural.onnx"
 NEURAL_TABLES = "restore-neural.npz"
+#: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
+SUSPECT_CONFIDENCE = 0.9
 #: weight of the encoder's log-probabilities against the trigram's (tuned on dev)
 NEURAL_WEIGHT = 1.0
 
@@ -91,7 +94,9 @@ class Restorer:
             name = f"syllable trigram + neural encoder ({NEURAL_ONNX})"
         return cls(model, name=name, scorer=scorer)
 
-    def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> RepairResult:
+    def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+               suspects: Sequence[tuple[int, int]] = ()) -> RepairResult:
+        """``suspects``: (start, end) spans of the text the OCR engine was unsure of."""
         text = unicodedata.normalize("NFC", text)
         style = vn.detect_style(text)
         changes: list[Change] = []
@@ -106,20 +111,22 @@ class Restorer:
         for index, line in enumerate(ordered):
             report = detect.analyse_line(line)
             labels.append(report.label)
-            if report.label in detect.UNTOUCHED:
+            base = offsets[source[index]]  # changes point into the input, wherever the line moved
+            unsure = {w.start for w in report.words
+                      if any(a < base + w.end and base + w.start < b for a, b in suspects)}
+            if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 out_lines.append(line)
                 continue
-            new_line, line_changes = self._repair_line(line, report, style, min_confidence)
-            base = offsets[source[index]]  # changes point into the input, wherever the line moved
+            new_line, line_changes = self._repair_line(line, report, style, min_confidence, frozenset(unsure))
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in line_changes)
             out_lines.append(new_line)
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
-    def _repair_line(self, line: str, report: detect.LineReport, style: str,
-                     min_confidence: float) -> tuple[str, list[Change]]:
+    def _repair_line(self, line: str, report: detect.LineReport, style: str, min_confidence: float,
+                     unsure: frozenset[int] = frozenset()) -> tuple[str, list[Change]]:
         by_start = {w.start: w for w in report.words}
-        positions = self._positions(line, report, by_start, frozenset())
+        positions = self._positions(line, report, by_start, frozenset(), unsure)
         if not any(p.editable for p in positions):
             return line, []
         result = decode(self.model, [p.cands for p in positions], self._unary(positions))
@@ -128,15 +135,15 @@ class Restorer:
         for word in report.words:
             suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
             if suspect and self.candidates.split(word.text):
-                trial = self._positions(line, report, by_start, frozenset(splits | {word.start}))
+                trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), unsure)
                 alternative = decode(self.model, [p.cands for p in trial], self._unary(trial))
                 if alternative.score > result.score:
                     splits.add(word.start)
                     positions, result = trial, alternative
-        return self._apply(line, positions, result, by_start, style, min_confidence)
+        return self._apply(line, positions, result, by_start, style, min_confidence, unsure)
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
-                   splits: frozenset[int]) -> list["_Position"]:
+                   splits: frozenset[int], unsure: frozenset[int]) -> list["_Position"]:
         """One position per LM token of the line (two for a word being split), with its candidates."""
         protected = [(w.start, w.end) for w in report.words if w.label == "protected"]
         positions: list[_Position] = []
@@ -151,12 +158,12 @@ class Restorer:
                     forms = self.candidates.accent_forms(plain) or [FOREIGN]
                     positions.append(_Position(start, m.end(), tok, forms, True, part))
             else:
-                cands = self._word_candidates(word, report.label)
+                cands = self._word_candidates(word, report.label, start in unsure)
                 positions.append(fixed if cands is None else _Position(start, m.end(), tok, cands, True))
         return positions
 
     def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
-               style: str, min_confidence: float) -> tuple[str, list[Change]]:
+               style: str, min_confidence: float, unsure: frozenset[int]) -> tuple[str, list[Change]]:
         """The repaired line and its change log, applying only confident changes."""
         changes: list[Change] = []
         pieces: list[str] = []
@@ -186,7 +193,9 @@ class Restorer:
                 continue
             needed = min_confidence
             label = by_start[pos.start].label
-            if label == "accented" or (label == "plain" and _lone(positions, i - 1, by_start)):
+            if pos.start in unsure:
+                needed = max(min_confidence, SUSPECT_CONFIDENCE)
+            elif label == "accented" or (label == "plain" and _lone(positions, i - 1, by_start)):
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
             applied = confidence >= needed
             same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()
@@ -213,15 +222,17 @@ class Restorer:
             out.append(self.neural_weight * self.scorer.candidate_logprobs(vector, ids))
         return out
 
-    def _word_candidates(self, word: detect.Word, line_label: str) -> list[str] | None:
+    def _word_candidates(self, word: detect.Word, line_label: str, unsure: bool = False) -> list[str] | None:
         """LM-token candidates for a word, or None to keep it as it is."""
         own = lm_token(word.text)
+        if line_label in detect.UNTOUCHED and not unsure:
+            return None  # a clean line is opened only for the words the OCR engine doubted
         if word.label == "invalid":
             if word.text[:1].isupper() and line_label != "garbled":
                 return None  # a foreign name (Ukraine, Gaza) in a readable line
             forms = self.candidates.spelling(word.text)
             return _unique([*forms, FOREIGN]) if forms else None
-        if word.label == "accented" and line_label not in ("garbled", "accent-stripped"):
+        if word.label == "accented" and line_label not in ("garbled", "accent-stripped") and not unsure:
             return None  # a well-formed accented word in a mostly sound line is trusted
         forms = self.candidates.accent_forms(word.text)
         if not forms:
@@ -272,7 +283,7 @@ def load_restorer(directory: str | None = None) -> Restorer | None:
 
 
 def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-           restorer: Restorer | None = None) -> RepairResult:
+           restorer: Restorer | None = None, suspects: Sequence[tuple[int, int]] = ()) -> RepairResult:
     """Repaired text and the log of every change (pass-through when no model is installed)."""
     restorer = restorer or load_restorer()
     if restorer is None:
@@ -280,4 +291,4 @@ def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
             text=unicodedata.normalize("NFC", text), model=None,
             note=f"no repair model found in {models_dir()}; text passed through unchanged",
         )
-    return restorer.repair(text, min_confidence)
+    return restorer.repair(text, min_confidence, suspects)

@@ -175,3 +175,13 @@ def test_neural_scores_only_the_candidates(restorer):
     logp = scorer.candidate_logprobs(vectors[4], ids)
     assert logp.shape == (3,) and abs(float(np.exp(logp).sum()) - 1.0) < 1e-5
     assert int(np.argmax(logp)) == 0  # "nhà nước"
+
+
+def test_words_the_ocr_engine_doubted_may_change_in_a_clean_line(restorer):
+    text = "Thành ủy Cân Thơ ban hành kế hoạch phát triển kinh tế - xã hội năm 2024."
+    assert restorer.repair(text).text == text  # a clean line is trusted as it is
+    doubted = text.index("Cân")
+    result = restorer.repair(text, suspects=[(doubted, doubted + 3)])
+    assert result.text == text.replace("Cân", "Cần")
+    change = next(c for c in result.changes if c.applied)
+    assert (change.start, change.before, change.after) == (doubted, "Cân", "Cần")

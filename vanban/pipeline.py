@@ -351,6 +351,28 @@ def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options
     return finished
 
 
+#: words Tesseract is less sure of than this (0-100) may be corrected by restore even in clean lines
+SUSPECT_OCR_CONFIDENCE = 60.0
+
+
+def low_confidence_spans(doc: Document, text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of the words Tesseract doubted, found in reading order."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for page in doc.pages:
+        for block in page.blocks:
+            for line in block.lines:
+                for word in line.words:
+                    needle = unicodedata.normalize("NFC", word.text)
+                    at = text.find(needle, cursor)
+                    if at < 0:
+                        continue
+                    cursor = at + len(needle)
+                    if word.confidence < SUSPECT_OCR_CONFIDENCE:
+                        spans.append((at, cursor))
+    return spans
+
+
 def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, PageOutcome],
             options: Options) -> FileResult:
     """Assemble the document, repair its text and write the outputs (only if every page worked)."""
@@ -362,7 +384,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     for page in doc.pages:
         doc.warnings.extend(page.warnings)
     ocr_text = unicodedata.normalize("NFC", doc.text)  # the output contract is NFC, repaired or not
-    repaired = restore.repair(ocr_text) if options.repair else None
+    repaired = restore.repair(ocr_text, suspects=low_confidence_spans(doc, ocr_text)) if options.repair else None
     text = repaired.text if repaired else ocr_text
     data = doc.to_dict()
     data.update({
