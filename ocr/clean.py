@@ -33,9 +33,7 @@ def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
     if pixels.ndim == 2:
         return pixels.copy(), {"colour": False, "ink_pixels": 0}
     rgb = pixels[..., :3].astype(np.int16)
-    hi = rgb.max(axis=2)
-    lo = rgb.min(axis=2)
-    chroma = hi - lo
+    chroma = rgb.max(axis=2) - rgb.min(axis=2)
     grey = cv2.cvtColor(pixels[..., :3], cv2.COLOR_RGB2GRAY)
     ink = chroma > INK_CHROMA
     n_ink = int(ink.sum())
@@ -44,10 +42,9 @@ def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
     rim = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (chroma > INK_RIM_CHROMA)
     mask = ink | rim
     paper = int(np.percentile(grey[~mask], 95)) if (~mask).any() else 255
-    # where ink covers print the max channel keeps the print dark and drops the ink's tint
+    # print under the ink is not in the mask: multiplied by black, its chroma stays low
     out = grey.copy()
-    out[mask] = np.maximum(hi[mask], paper - 10).astype(np.uint8)
-    out[mask & (hi > 150)] = paper
+    out[mask] = paper
     return out, {"colour": True, "ink_pixels": int(mask.sum()), "ink_fraction": round(float(mask.mean()), 4)}
 
 
