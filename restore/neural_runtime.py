@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .ngram import UNK
-from .neural_tables import input_form
+from .neural_tables import surface_input
 
 MAX_LEN = 128
 
@@ -39,8 +39,8 @@ class NeuralScorer:
         return self.session.run(["hidden"], {"input_ids": input_ids.astype(np.int64)})[0]
 
     def encode(self, tokens: list[str]) -> np.ndarray:
-        """Hidden vectors for a line of LM tokens (long lines in pieces of MAX_LEN)."""
-        ids = np.array([self.input_index.get(input_form(t), self.unk) for t in tokens], np.int64)
+        """Hidden vectors for the tokens of a line as written (long lines in pieces of MAX_LEN)."""
+        ids = np.array([self.input_index.get(surface_input(t), self.unk) for t in tokens], np.int64)
         if len(ids) == 0:
             return np.zeros((0, self.out_embedding.shape[1]), np.float32)
         parts = [self.hidden(ids[i:i + MAX_LEN][None, :])[0] for i in range(0, len(ids), MAX_LEN)]

@@ -212,7 +212,7 @@ class Restorer:
         """The encoder's weighted log-probabilities of each position's candidates (None: no encoder)."""
         if self.scorer is None:
             return None
-        vectors = self.scorer.encode([p.cands[0] if p.part is not None else lm_token(p.text) for p in positions])
+        vectors = self.scorer.encode([p.cands[0] if p.part is not None else p.text for p in positions])
         out = []
         for vector, pos in zip(vectors, positions):
             if not pos.editable or len(pos.cands) < 2:
