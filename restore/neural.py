@@ -109,7 +109,11 @@ class TrainState:
 
 def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq_len: int = 64, batch: int = 128,
           lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(), progress: bool = True) -> Path:
-    """Train on a long array of output ids (lines separated by BOS); resumes from ``work/checkpoint.pt``."""
+    """Train for ``minutes`` more on a long array of output ids (lines separated by BOS).
+
+    Resumes from ``work/checkpoint.pt`` when it exists (model, optimiser, step and
+    clock), and saves it every five minutes, so a session can stop at any time.
+    """
     import torch
 
     torch.manual_seed(seed)
@@ -128,7 +132,7 @@ def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq
     rng = np.random.default_rng(seed + state.step)
     out_to_in_t = torch.from_numpy(out_to_in.astype(np.int64))
     cands_t = torch.from_numpy(cands.astype(np.int64))
-    budget = minutes * 60
+    budget = state.seconds + minutes * 60  # "minutes more", whether fresh or resumed
     warmup = 300
     total_guess = max(warmup * 2, int(budget / 1.0))
     bar = None
