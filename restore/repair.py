@@ -35,7 +35,7 @@ NEURAL_TABLES = "restore-neural.npz"
 #: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
 SUSPECT_CONFIDENCE = 0.9
 #: weight of the encoder's log-probabilities against the trigram's (tuned on dev)
-NEURAL_WEIGHT = 1.0
+NEURAL_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
