@@ -158,6 +158,17 @@ def main() -> int:
     return 0
 
 
+def accuracy_verdict(rows: list[tuple[str, float]]) -> list[str]:
+    shipped = next(acc for name, acc in rows if name.startswith("vanban as shipped"))
+    trigram = next((acc for name, acc in rows if name.startswith("syllable trigram alone")), None)
+    lines = [f"- Target ≥ 99.6 % on accent-stripped legal text: {pct(shipped)}, "
+             f"{'met' if shipped >= 0.996 else '**missed**'}."]
+    if trigram is not None:
+        lines.append(f"- With the neural encoder vs the best n-gram (the trigram) on the same lines: "
+                     f"{pct(shipped)} vs {pct(trigram)}, {'better' if shipped > trigram else '**not better**'}.")
+    return lines
+
+
 def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed, load_s, peak_mb,
            n_lines, n_syl, sections) -> str:
     import datetime as dt
@@ -175,6 +186,7 @@ def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed
         "",
         "| accent-stripped legal text | syllable accuracy |", "|---|---|",
         *[f"| {name} | {pct(acc)} |" for name, acc in rows], "",
+        *accuracy_verdict(rows), "",
         "| test | result | target |", "|---|---|---|",
         f"| OCR-garbled text (15 % of syllables damaged, rest stripped): WER | {pct(wer_before)} → {pct(wer_after)} "
         f"(cut {pct(cut)}) | cut ≥ 75 % {'met' if cut >= 0.75 else '**missed**'} |",
