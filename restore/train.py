@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import corpus
 from .ngram import NgramCounter
-from .repair import NGRAM_FILE
+from .repair import NEURAL_ONNX, NEURAL_TABLES, NGRAM_FILE
 
 
 def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tuple(corpus.SOURCES),
@@ -42,9 +42,6 @@ def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tupl
               f"{len(model.bi_keys)} bigrams, {len(model.tri_keys)} trigrams")
     return target
 
-
-NEURAL_ONNX = "restore-neural.onnx"
-NEURAL_TABLES = "restore-neural.npz"
 
 
 def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float,
