@@ -23,6 +23,10 @@ MIN_GAIN_PER_JOIN = 1.0
 OPEN_END_PENALTY = 12.0
 SENTENCE_END = (".", ";", ":", "!", "?", "…")
 MIN_RUN = 3
+#: longest run considered: a reversed OCR block is a section, not a whole document
+MAX_RUN = 60
+#: runs up to this long are always scored in full: their edges weigh as much as their inside
+SHORT_RUN = 8
 JOIN_WORDS = 3
 
 
@@ -84,25 +88,28 @@ def _reversed_runs(lines: list[str], model: NgramModel) -> list[tuple[int, int, 
             cache[(a, b)] = _join(ends[a] if a >= 0 else [], starts[b], model)
         return cache[(a, b)]
 
+    # d[k]: how much better line k follows line k+1 than the other way round; prefix sums make
+    # a run's inner gain O(1); long runs are scored at their edges only when they read better inside
+    diff = [score(k + 1, k) - score(k, k + 1) for k in range(n - 1)]
+    prefix = [0.0]
+    for value in diff:
+        prefix.append(prefix[-1] + value)
     found: list[tuple[int, int, float]] = []
     taken = [False] * n
     while True:
         best = None
         for s in range(n):
-            for e in range(s + MIN_RUN, n + 1):
+            for e in range(s + MIN_RUN, min(n, s + MAX_RUN) + 1):
                 if any(taken[s:e]):
                     break
-                old = sum(score(k, k + 1) for k in range(s, e - 1))
-                new = sum(score(k + 1, k) for k in range(s, e - 1))
-                old += score(s - 1, s)  # s - 1 == -1: the run starts the region
-                new += score(s - 1, e - 1)
+                gain = prefix[e - 1] - prefix[s]
+                if gain <= 0 and e - s > SHORT_RUN:
+                    continue  # a long run that reads worse inside cannot be a reversed block
+                gain += score(s - 1, e - 1) - score(s - 1, s)  # s - 1 == -1: the run starts the region
                 if e < n:
-                    old += score(e - 1, e)
-                    new += score(s, e)
+                    gain += score(s, e) - score(e - 1, e)
                 else:  # the run ends the region: its new last line should close a sentence
-                    old += closing[e - 1]
-                    new += closing[s]
-                gain = new - old
+                    gain += closing[s] - closing[e - 1]
                 joins = (e - s) + (e < n)
                 if gain >= MIN_GAIN_PER_JOIN * joins and (best is None or gain > best[2]):
                     best = (s, e, gain)
@@ -111,6 +118,8 @@ def _reversed_runs(lines: list[str], model: NgramModel) -> list[tuple[int, int, 
         found.append(best)
         for k in range(best[0], best[1]):
             taken[k] = True
+
+
 def _edge(line: str, model: NgramModel, last: bool) -> list[list[str]]:
     """Candidates for the first or last tokens of a line (punctuation included: it marks sentence ends)."""
     toks = TOKEN_RE.findall(line)
