@@ -16,6 +16,7 @@ needs neither.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -224,15 +225,9 @@ def export(ckpt: Path, model: NgramModel, onnx_path: Path, tables_path: Path, cf
     np.savez_compressed(
         tables_path, inputs="\n".join(inputs).encode("utf-8"),
         out_embedding=net.out.weight.detach().numpy().astype(np.float32),
-        config=np.array(json_dumps(asdict(cfg))),
+        config=np.array(json.dumps(asdict(cfg), sort_keys=True)),
         probe_ids=probe.numpy(), probe_hidden=expected.astype(np.float32),
     )
-
-
-def json_dumps(data: dict) -> str:
-    import json
-
-    return json.dumps(data, sort_keys=True)
 
 
 def corpus_ids(lines, model: NgramModel) -> np.ndarray:

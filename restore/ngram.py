@@ -33,7 +33,6 @@ SPECIALS = (BOS, UNK, NUM, FOREIGN, "<p>")
 TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 ID_BITS = 21  # vocabularies up to 2 M entries
 DISCOUNT = 0.75
-LOG_FLOOR = -30.0
 
 
 def lm_token(token: str) -> str:
@@ -101,7 +100,7 @@ class NgramModel:
     # ------------------------------------------------------------ storage
 
     def save(self, path: Path) -> None:
-        words = np.array(sorted(self.vocab, key=self.vocab.get), dtype=object)
+        words = sorted(self.vocab, key=self.vocab.get)
         np.savez_compressed(
             path, words="\n".join(words).encode("utf-8"),
             uni_logp=self.uni_logp.astype(np.float32), uni_backoff=self.uni_backoff.astype(np.float32),
@@ -184,11 +183,8 @@ def kneser_ney(vocab: dict[str, int], tri_keys: np.ndarray, tri_counts: np.ndarr
                prune_below: int, d: float = DISCOUNT) -> NgramModel:
     """Interpolated Kneser-Ney from trigram counts, stored in back-off form."""
     mask = (1 << ID_BITS) - 1
-    w1 = tri_keys >> (2 * ID_BITS)
     w23 = tri_keys & ((1 << (2 * ID_BITS)) - 1)
     w12 = tri_keys >> ID_BITS
-    w2 = (tri_keys >> ID_BITS) & mask
-    w3 = tri_keys & mask
     v = len(vocab)
 
     # bigram level uses continuation counts N1+(. w2 w3)
@@ -217,7 +213,6 @@ def kneser_ney(vocab: dict[str, int], tri_keys: np.ndarray, tri_counts: np.ndarr
     bo_found = (bo_pos < len(bi_keys)) & (bi_keys[np.minimum(bo_pos, len(bi_keys) - 1)] == ctx_keys)
     bi_backoff = np.zeros(len(bi_keys))
     bi_backoff[bo_pos[bo_found]] = np.log(gamma3[bo_found])
-    del w1, w2, w3
     return NgramModel(
         vocab=vocab,
         uni_logp=np.log(uni_p),
