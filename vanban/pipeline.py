@@ -90,12 +90,12 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     if options.orient:
         turn, rep = orient.detect(grey, binary)
         grey = orient.rotate_upright(grey, turn)
+        binary = orient.rotate_upright(binary, turn)  # exact quarter turns: no need to binarise again
         stages.append(StageReport("orient", True, rep))
     else:
         stages.append(StageReport("orient", False))
 
     if options.deskew:
-        binary, _ = clean.binarise(grey)
         angle, rep = deskew.estimate(binary)
         grey = deskew.rotate(grey, angle)
         stages.append(StageReport("deskew", True, rep))
