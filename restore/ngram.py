@@ -32,7 +32,6 @@ PUNCT_KEEP = set(".,;:!?()-\"'/%")
 SPECIALS = (BOS, UNK, NUM, FOREIGN, "<p>")
 TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 ID_BITS = 21  # vocabularies up to 2 M entries
-DISCOUNT = 0.75
 
 
 def lm_token(token: str) -> str:
@@ -141,15 +140,17 @@ class NgramCounter:
         self.token_counts: dict[str, int] = {}
         self._lines: list[list[str]] = []
 
-    def add_line(self, line: str) -> None:
+    def add_line(self, line: str, repeat: int = 1) -> None:
+        """Count a line; ``repeat`` weighs its n-grams (a source closer to the target domain),
+        but not the vocabulary, which stays the same whatever the weights."""
         toks = lm_tokens(line)
         if not toks:
             return
         for t in toks:
             self.token_counts[t] = self.token_counts.get(t, 0) + 1
-        self._lines.append(toks)
+        self._lines.extend([toks] * repeat)
 
-    def build(self, prune_trigrams_below: int = 2) -> NgramModel:
+    def build(self, prune_trigrams_below: int = 1, discount: float | None = None) -> NgramModel:
         vocab_words = list(SPECIALS) + sorted(
             w for w, c in self.token_counts.items() if c >= self.min_count and w not in SPECIALS)
         vocab = {w: i for i, w in enumerate(vocab_words)}
@@ -168,7 +169,7 @@ class NgramCounter:
         tri_all = np.concatenate(tri_chunks) if tri_chunks else np.empty(0, np.int64)
         tri_keys, tri_counts = np.unique(tri_all, return_counts=True)
         del tri_all
-        return kneser_ney(vocab, tri_keys, tri_counts, prune_trigrams_below)
+        return kneser_ney(vocab, tri_keys, tri_counts, prune_trigrams_below, discount)
 
 
 def _line_trigrams(ids: np.ndarray) -> np.ndarray:
@@ -179,40 +180,55 @@ def _line_trigrams(ids: np.ndarray) -> np.ndarray:
     return keys[window_bad == 0]
 
 
+def _discounts(counts: np.ndarray) -> np.ndarray:
+    """Modified Kneser-Ney discounts D1, D2, D3+ from the counts of counts (Chen & Goodman)."""
+    n1, n2, n3, n4 = (float(np.count_nonzero(counts == k)) for k in (1, 2, 3, 4))
+    y = n1 / max(1.0, n1 + 2 * n2)
+    out = np.array([1 - 2 * y * n2 / max(n1, 1), 2 - 3 * y * n3 / max(n2, 1), 3 - 4 * y * n4 / max(n3, 1)])
+    return np.clip(out, 0.1, np.array([0.95, 1.9, 2.9]))
+
+
 def kneser_ney(vocab: dict[str, int], tri_keys: np.ndarray, tri_counts: np.ndarray,
-               prune_below: int, d: float = DISCOUNT) -> NgramModel:
-    """Interpolated Kneser-Ney from trigram counts, stored in back-off form."""
+               prune_below: int, d: float | None = None) -> NgramModel:
+    """Interpolated Kneser-Ney from trigram counts, stored in back-off form (``d=None``: modified KN)."""
     mask = (1 << ID_BITS) - 1
     w23 = tri_keys & ((1 << (2 * ID_BITS)) - 1)
     w12 = tri_keys >> ID_BITS
     v = len(vocab)
 
     # bigram level uses continuation counts N1+(. w2 w3)
-    bi_keys, bi_cont = np.unique(w23, return_counts=True)
+    seen_bi, seen_cont = np.unique(w23, return_counts=True)
+    ctx_keys, ctx_index = np.unique(w12, return_inverse=True)
+    # every trigram context needs a bigram entry to hold its back-off weight, even one that is never
+    # a continuation itself (<s> <s>): it gets a count of 0 and its backed-off probability
+    bi_keys = np.union1d(seen_bi, ctx_keys)
+    bi_cont = np.zeros(len(bi_keys), np.int64)
+    bi_cont[np.searchsorted(bi_keys, seen_bi)] = seen_cont
     bw2 = bi_keys >> ID_BITS
     bw3 = bi_keys & mask
     mid_total = np.bincount(bw2, weights=bi_cont, minlength=v)  # N1+(. w2 .)
-    mid_types = np.bincount(bw2, minlength=v).astype(np.float64)  # N1+(w2 .) among continuations
     # unigram level: N1+(. w3) over bigram types
-    uni_cont = np.bincount(bw3, minlength=v).astype(np.float64)
+    uni_cont = np.bincount(bw3, weights=bi_cont > 0, minlength=v).astype(np.float64)
     uni_p = (uni_cont + 0.5) / (uni_cont.sum() + 0.5 * v)  # a little add-half so no word is impossible
+    d_bi = _discounts(seen_cont) if d is None else np.full(3, d)
+    bi_disc = np.where(bi_cont > 0, d_bi[np.clip(bi_cont, 1, 3) - 1], 0.0)
+    mid_mass = np.bincount(bw2, weights=bi_disc, minlength=v)  # discount mass left to the unigram level
     with np.errstate(divide="ignore", invalid="ignore"):
-        gamma2 = np.where(mid_total > 0, d * mid_types / np.maximum(mid_total, 1), 1.0)
-    bi_p = np.maximum(bi_cont - d, 0) / np.maximum(mid_total[bw2], 1) + gamma2[bw2] * uni_p[bw3]
+        gamma2 = np.where(mid_total > 0, mid_mass / np.maximum(mid_total, 1), 1.0)
+    bi_p = (bi_cont - bi_disc) / np.maximum(mid_total[bw2], 1) + gamma2[bw2] * uni_p[bw3]
 
     # trigram level uses raw counts
-    ctx_keys, ctx_index, ctx_types = np.unique(w12, return_inverse=True, return_counts=True)
     ctx_total = np.bincount(ctx_index, weights=tri_counts).astype(np.float64)
-    gamma3 = d * ctx_types / ctx_total
+    d_tri = _discounts(tri_counts) if d is None else np.full(3, d)
+    tri_disc = d_tri[np.minimum(tri_counts, 3) - 1]
+    gamma3 = np.bincount(ctx_index, weights=tri_disc) / ctx_total
     bi_pos = np.searchsorted(bi_keys, w23)
-    tri_p = np.maximum(tri_counts - d, 0) / ctx_total[ctx_index] + gamma3[ctx_index] * bi_p[bi_pos]
+    tri_p = (tri_counts - tri_disc) / ctx_total[ctx_index] + gamma3[ctx_index] * bi_p[bi_pos]
 
     keep = tri_counts >= prune_below
     # contexts: their back-off weight lives with the bigram of the same two ids
-    bo_pos = np.searchsorted(bi_keys, ctx_keys)
-    bo_found = (bo_pos < len(bi_keys)) & (bi_keys[np.minimum(bo_pos, len(bi_keys) - 1)] == ctx_keys)
     bi_backoff = np.zeros(len(bi_keys))
-    bi_backoff[bo_pos[bo_found]] = np.log(gamma3[bo_found])
+    bi_backoff[np.searchsorted(bi_keys, ctx_keys)] = np.log(gamma3)
     return NgramModel(
         vocab=vocab,
         uni_logp=np.log(uni_p),

@@ -17,7 +17,7 @@ from .repair import NEURAL_ONNX, NEURAL_TABLES, NGRAM_FILE
 
 
 def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tuple(corpus.SOURCES),
-                progress: bool = False, min_count: int = 2, prune_below: int = 2) -> Path:
+                progress: bool = False, min_count: int = 2, prune_below: int = 1) -> Path:
     """Count syllable trigrams over the training documents and save the smoothed model."""
     counter = NgramCounter(min_count=min_count)
     start = time.monotonic()
