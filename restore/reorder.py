@@ -3,17 +3,22 @@
 OCR of a damaged section can emit its lines bottom to top (seed 003, the Hải
 Phòng page).  For every run of damaged lines we compare how well each line
 joins the next, in the given order and reversed, with the language model
-reading across the join (best accented reading of the last two words of one
-line and the first two of the next).  A run is reversed only when the
-reversed order reads clearly better; text that reads well is never moved.
+reading across the join (best accented or spelled reading of the last words
+of one line and the first words of the next).  Across a blank line the join
+is read as a paragraph end followed by a paragraph start.  A numbered heading
+that OCR left on top of its own reversed paragraph is put back first.  A run
+is reversed only when the reversed order reads clearly better; text that
+reads well is never moved.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import detect
 from . import vietnamese as vn
+from .candidates import CandidateGenerator
 from .decode import decode
 from .ngram import TOKEN_RE, NgramModel, lm_token
 
@@ -23,11 +28,20 @@ MIN_GAIN_PER_JOIN = 1.0
 OPEN_END_PENALTY = 12.0
 SENTENCE_END = (".", ";", ":", "!", "?", "…")
 MIN_RUN = 3
+#: OCR reverses a block as a whole, so two reversed runs side by side in one damaged region are read as
+#: one reversed block unless they read better by this much (natural log) per extra run: a prior on
+#: reversal events (about 1 in 20,000), not a value fitted to data; dev sections never split in two
+RUN_COST = 10.0
+#: a line of this many words or fewer is too short to call clean
+SHORT_FRAGMENT_WORDS = 2
 #: longest run considered: a reversed OCR block is a section, not a whole document
 MAX_RUN = 60
 #: runs up to this long are always scored in full: their edges weigh as much as their inside
 SHORT_RUN = 8
 JOIN_WORDS = 3
+#: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
+#: top of its own paragraph instead of at the bottom, so a run may also be read as heading + the rest reversed
+HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,4}\.|[a-zđ]\))\s+\S")
 
 
 @dataclass(frozen=True)
@@ -40,11 +54,16 @@ class Move:
     confidence: float
 
 
-def restore_order(lines: list[str], model: NgramModel) -> tuple[list[str], list[Move], list[int]]:
-    """Lines in reading order, the moves made, and for each output line its input index."""
+def restore_order(lines: list[str], model: NgramModel,
+                  candidates: CandidateGenerator | None = None) -> tuple[list[str], list[Move], list[int]]:
+    """Lines in reading order, the moves made, and for each output line its input index.
+
+    ``candidates`` lets misspelt words at line edges ("nuroc") be read as the syllables
+    they may stand for when joins are scored; without it they count as unknown words.
+    """
     order = list(range(len(lines)))
     moves: list[Move] = []
-    damaged = [not ln.strip() or detect.analyse_line(ln).label not in detect.UNTOUCHED for ln in lines]
+    damaged = _damaged_lines(lines)
     i = 0
     while i < len(lines):
         if not damaged[i] or not lines[i].strip():
@@ -57,70 +76,167 @@ def restore_order(lines: list[str], model: NgramModel) -> tuple[list[str], list[
             j -= 1  # a region ends on text, not on blank lines
         region = [k for k in range(i, j) if lines[k].strip()]
         if len(region) >= MIN_RUN:
-            for start, end, gain in _reversed_runs([lines[k] for k in region], model):
+            opens = [k > 0 and not lines[k - 1].strip() for k in region]
+            for start, end, heading, gain in _reversed_runs([lines[k] for k in region], model, candidates, opens):
                 run = region[start:end]
                 first, last = run[0], run[-1]
                 span = list(range(first, last + 1))
-                order[first:last + 1] = list(reversed(span))
+                new = list(reversed(span))
+                if heading is not None:  # the heading opens the section; blank lines keep their mirrored places
+                    new.remove(region[heading])
+                    new.insert(0, region[heading])
+                order[first:last + 1] = new
                 moves.append(Move(first, last + 1, "\n".join(lines[k] for k in span),
-                                  "\n".join(lines[k] for k in reversed(span)), lines[last],
+                                  "\n".join(lines[k] for k in new), lines[last],
                                   confidence=round(1.0 - 1.0 / (1.0 + gain), 4)))
         i = max(j, i + 1)
     return [lines[k] for k in order], moves, order
 
 
-def _reversed_runs(lines: list[str], model: NgramModel) -> list[tuple[int, int, float]]:
-    """Non-overlapping runs [start, end) whose reversal makes the joins read better, best first.
+def _damaged_lines(lines: list[str]) -> list[bool]:
+    """Lines that may move: damaged ones and blank ones, a lone clean line between damaged ones, and a
+    fragment too short to judge ("đỏ.") next to a damaged line: OCR of a damaged block gets some lines
+    right, and they must not cut the block in two or be left behind."""
+    damaged = [not ln.strip() or detect.analyse_line(ln).label not in detect.UNTOUCHED for ln in lines]
+    text = [k for k, ln in enumerate(lines) if ln.strip()]
+    bridged = list(damaged)
+    for before, k, after in zip([-1, *text], text, [*text[1:], -1]):
+        if damaged[k]:
+            continue
+        between = before >= 0 and after >= 0 and damaged[before] and damaged[after] and after - before <= 3
+        touching = (before >= 0 and before == k - 1 and damaged[before]) or (after == k + 1 and damaged[after])
+        if between or (touching and len(lines[k].split()) <= SHORT_FRAGMENT_WORDS):
+            bridged[k] = True
+    return [d or not ln.strip() for d, ln in zip(bridged, lines)]
 
-    ``score[a][b]`` is how well line b follows line a.  Reversing run [s, e)
-    replaces the joins (s-1 -> s), (k -> k+1) inside and (e-1 -> e) by
-    (s-1 -> e-1), (k+1 -> k) inside and (s -> e).
+
+def _reversed_runs(lines: list[str], model: NgramModel, candidates: CandidateGenerator | None = None,
+                   opens: list[bool] | None = None) -> list[tuple[int, int, int | None, float]]:
+    """Non-overlapping runs [start, end) to reverse, with the heading put first (or None) and the gain.
+
+    Runs are taken greedily, best gain first.  When several are found, the one
+    run that spans them all is taken instead unless they read clearly better
+    (``RUN_COST``).
     """
-    n = len(lines)
-    ends = [_edge(ln, model, last=True) for ln in lines]
-    starts = [_edge(ln, model, last=False) for ln in lines]
-    cache: dict[tuple[int, int], float] = {}
-    closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
-
-    def score(a: int, b: int) -> float:
-        """How well line b follows line a (a = -1: b opens the run, after a sentence start)."""
-        if (a, b) not in cache:
-            cache[(a, b)] = _join(ends[a] if a >= 0 else [], starts[b], model)
-        return cache[(a, b)]
-
-    # d[k]: how much better line k follows line k+1 than the other way round; prefix sums make
-    # a run's inner gain O(1); long runs are scored at their edges only when they read better inside
-    diff = [score(k + 1, k) - score(k, k + 1) for k in range(n - 1)]
-    prefix = [0.0]
-    for value in diff:
-        prefix.append(prefix[-1] + value)
-    found: list[tuple[int, int, float]] = []
-    taken = [False] * n
-    while True:
-        best = None
-        for s in range(n):
-            for e in range(s + MIN_RUN, min(n, s + MAX_RUN) + 1):
-                if any(taken[s:e]):
-                    break
-                gain = prefix[e - 1] - prefix[s]
-                if gain <= 0 and e - s > SHORT_RUN:
-                    continue  # a long run that reads worse inside cannot be a reversed block
-                gain += score(s - 1, e - 1) - score(s - 1, s)  # s - 1 == -1: the run starts the region
-                if e < n:
-                    gain += score(s, e) - score(e - 1, e)
-                else:  # the run ends the region: its new last line should close a sentence
-                    gain += closing[s] - closing[e - 1]
-                joins = (e - s) + (e < n)
-                if gain >= MIN_GAIN_PER_JOIN * joins and (best is None or gain > best[2]):
-                    best = (s, e, gain)
-        if best is None:
-            return sorted(found)
-        found.append(best)
-        for k in range(best[0], best[1]):
-            taken[k] = True
+    search = _RunSearch(lines, model, candidates, opens)
+    runs = search.greedy()
+    if len(runs) < 2:
+        return runs
+    s, e = runs[0][0], runs[-1][1]
+    heading, gain = search.gain(s, e)
+    block = [(s, e, heading, gain)]
+    if search.reading(block) >= search.reading(runs) - RUN_COST * (len(runs) - 1):
+        return block
+    return runs
 
 
-def _edge(line: str, model: NgramModel, last: bool) -> list[list[str]]:
+class _RunSearch:
+    """Join scores between the lines of one damaged region, and the gain of reversing a run of them.
+
+    ``score(a, b)`` is how well line b follows line a.  Reversing run [s, e)
+    replaces the joins (s-1 -> s), (k -> k+1) inside and (e-1 -> e) by
+    (s-1 -> e-1), (k+1 -> k) inside and (s -> e).  When the run holds a
+    numbered heading h (s < h < e-1) that opens a paragraph (``opens``: the line
+    follows a blank one), the order h, e-1, ..., h+1, h-1, ..., s is tried too:
+    OCR left the heading on top of its reversed paragraph.
+    """
+
+    def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator | None,
+                 opens: list[bool] | None) -> None:
+        n = self.n = len(lines)
+        self.model = model
+        self.ends = [_edge(ln, model, candidates, last=True) for ln in lines]
+        self.starts = [_edge(ln, model, candidates, last=False) for ln in lines]
+        self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
+        self.closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
+        # gap[k]: a blank line stands between lines k and k+1.  A reversal keeps blank lines in their
+        # mirrored places, so whichever two lines meet across one meet as paragraph end and start
+        self.gap = [bool(opens and opens[k + 1]) for k in range(n - 1)]
+        self._cache: dict[tuple[int, int], float] = {}
+        # prefix sums of the joins read backwards, join(k + 1, k), and forwards, join(k, k + 1), make
+        # a run's inner gain O(1)
+        self.backward = [0.0]
+        self.forward = [0.0]
+        for k in range(n - 1):
+            self.backward.append(self.backward[-1] + self.join(k + 1, k, k))
+            self.forward.append(self.forward[-1] + self.join(k, k + 1, k))
+
+    def score(self, a: int, b: int) -> float:
+        """How well line b follows line a (a = -1: b opens the region, after a sentence start)."""
+        if (a, b) not in self._cache:
+            self._cache[(a, b)] = _join(self.ends[a] if a >= 0 else [], self.starts[b], self.model)
+        return self._cache[(a, b)]
+
+    def join(self, a: int, b: int, slot: int) -> float:
+        """Line b after line a in the place of the join between input lines ``slot`` and ``slot + 1``."""
+        if a >= 0 and 0 <= slot < self.n - 1 and self.gap[slot]:
+            return self.closing[a] + self.score(-1, b)  # across a blank line: a ends a paragraph, b opens one
+        return self.score(a, b)
+
+    def tail(self, last: int, e: int) -> float:
+        """The join out of a run whose new last line is ``last``; at the region's end it should close a sentence."""
+        return self.join(last, e, e - 1) if e < self.n else self.closing[last]
+
+    def gain(self, s: int, e: int) -> tuple[int | None, float]:
+        """The best way to reverse run [s, e) (heading first or not) and how much better it reads."""
+        fb, bw = self.forward, self.backward
+        before = self.join(s - 1, s, s - 1) + self.tail(e - 1, e) + fb[e - 1] - fb[s]
+        options = [(None, self.join(s - 1, e - 1, s - 1) + bw[e - 1] - bw[s] + self.tail(s, e))]
+        for h in self.headings:
+            if s < h < e - 1:
+                options.append((h, self.join(s - 1, h, s - 1) + self.score(h, e - 1) + bw[e - 1] - bw[h + 1]
+                                + self.join(h + 1, h - 1, h - 1) + bw[h - 1] - bw[s] + self.tail(s, e)))
+        heading, read = max(options, key=lambda o: o[1])
+        return heading, read - before
+
+    def greedy(self) -> list[tuple[int, int, int | None, float]]:
+        found: list[tuple[int, int, int | None, float]] = []
+        taken = [False] * self.n
+        while True:
+            best = None
+            for s in range(self.n):
+                for e in range(s + MIN_RUN, min(self.n, s + MAX_RUN) + 1):
+                    if any(taken[s:e]):
+                        break
+                    inside = self.backward[e - 1] - self.backward[s] - (self.forward[e - 1] - self.forward[s])
+                    if inside <= 0 and e - s > SHORT_RUN:
+                        continue  # a long run that reads worse inside cannot be a reversed block
+                    heading, gain = self.gain(s, e)
+                    joins = (e - s) + (e < self.n)
+                    if gain >= MIN_GAIN_PER_JOIN * joins and (best is None or gain > best[3]):
+                        best = (s, e, heading, gain)
+            if best is None:
+                return sorted(found)
+            found.append(best)
+            for k in range(best[0], best[1]):
+                taken[k] = True
+
+
+    def reading(self, runs: list[tuple[int, int, int | None, float]]) -> float:
+        """How well the whole region reads with these runs reversed."""
+        seq: list[int | None] = []  # line numbers, None for a blank line
+        for k in range(self.n):
+            seq.append(k)
+            if k < self.n - 1 and self.gap[k]:
+                seq.append(None)
+        for s, e, heading, _ in runs:
+            a, b = seq.index(s), seq.index(e - 1)
+            span = seq[a:b + 1][::-1]
+            if heading is not None:
+                span.remove(heading)
+                span.insert(0, heading)
+            seq[a:b + 1] = span
+        total, prev, blank = 0.0, -1, False
+        for item in seq:
+            if item is None:
+                blank = True
+                continue
+            total += self.closing[prev] + self.score(-1, item) if blank else self.score(prev, item)
+            prev, blank = item, False
+        return total + self.closing[prev]
+
+
+def _edge(line: str, model: NgramModel, candidates: CandidateGenerator | None, last: bool) -> list[list[str]]:
     """Candidates for the first or last tokens of a line (punctuation included: it marks sentence ends)."""
     toks = TOKEN_RE.findall(line)
     toks = toks[-JOIN_WORDS:] if last else toks[:JOIN_WORDS]
@@ -129,6 +245,8 @@ def _edge(line: str, model: NgramModel, last: bool) -> list[list[str]]:
         forms = []
         if tok.isalpha():
             forms = [f for f in vn.accent_variants(vn.strip_accents(tok.lower())) if f in model.vocab]
+            if not forms and candidates is not None:
+                forms = candidates.spelling(tok)[:4]
         out.append(forms[:8] or [lm_token(tok)])
     return out
 

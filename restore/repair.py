@@ -102,7 +102,7 @@ class Restorer:
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
-        ordered, moves, source = reorder.restore_order(lines, self.model)
+        ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates)
         offsets = _line_offsets(text)
         for move in moves:
             end = offsets[move.end - 1] + len(move.before_last)

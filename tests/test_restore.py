@@ -76,6 +76,36 @@ def test_reversed_lines_are_put_back(restorer):
     assert len(moves) == 1 and moves[0].before != moves[0].after
 
 
+def test_reversed_garbled_section_with_its_heading_on_top_is_put_back(restorer):
+    """Seed 003's kind of damage: a whole section bottom to top, garbled, its numbered heading
+    left on top of its own paragraph, blank lines between paragraphs."""
+    damaged, truth = pair("section")
+    truth_lines = truth.rstrip("\n").split("\n")
+    result = restorer.repair(damaged)
+    out = result.text.rstrip("\n").split("\n")
+    assert len(out) == len(truth_lines)
+    for i, line in enumerate(out):  # each output line is nearest to the truth line in its place
+        if line.strip():
+            nearest = min(range(len(truth_lines)), key=lambda k: wer(line, truth_lines[k]) if truth_lines[k] else 9)
+            assert nearest == i, (i, line)
+        else:
+            assert not truth_lines[i]
+    assert wer(result.text, truth) < wer(damaged, truth) / 3
+    moves = [c for c in result.changes if c.kind == "reorder"]
+    assert len(moves) == 1 and damaged[moves[0].start:moves[0].end] == moves[0].before
+
+
+def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
+    _, truth = pair("stripped")
+    accented = wrap(truth.replace("\n", " "), 10)[:8]
+    lines = [vn.strip_accents(x) for x in accented]
+    lines[4] = accented[4]  # OCR got one line of the block right
+    assert detect.analyse_line(lines[4]).label == "clean"
+    result = restorer.repair("\n".join(reversed(lines)))
+    assert [vn.strip_accents(x) for x in result.text.split("\n")] == [vn.strip_accents(x) for x in lines]
+    assert accented[4] in result.text.split("\n")  # moved, never rewritten
+
+
 def test_low_confidence_changes_are_flagged_not_applied(restorer):
     damaged, _ = pair("stripped")
     strict = restorer.repair(damaged, min_confidence=1.01)
@@ -185,3 +215,21 @@ def test_words_the_ocr_engine_doubted_may_change_in_a_clean_line(restorer):
     assert result.text == text.replace("Cân", "Cần")
     change = next(c for c in result.changes if c.applied)
     assert (change.start, change.before, change.after) == (doubted, "Cân", "Cần")
+
+
+@pytest.mark.parametrize("discount", [None, 0.75])
+def test_trigram_probabilities_sum_to_one(discount):
+    """Modified (None) or plain Kneser-Ney in back-off form is still a distribution in every context."""
+    from restore.ngram import NgramCounter
+
+    counter = NgramCounter(min_count=1)
+    for line in ["các cơ quan nhà nước thực hiện", "các cơ quan chức năng thực hiện nhiệm vụ",
+                 "nhà nước thực hiện nhiệm vụ", "các cơ quan nhà nước", "cơ quan nhà nước ban hành"] * 3:
+        counter.add_line(line)
+    counter.add_line("các cơ quan")
+    model = counter.build(discount=discount)
+    everything = np.arange(len(model.vocab))
+    for context in (["cơ", "quan"], ["nhà", "nước"], ["<s>", "<s>"], ["thực", "hiện"]):
+        w1, w2 = model.ids(context)
+        total = np.exp(model.logp(np.full_like(everything, w1), np.full_like(everything, w2), everything)).sum()
+        assert abs(total - 1.0) < 1e-6, (context, total)
