@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import numpy as np
 from symspellpy import SymSpell, Verbosity
+from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
 from . import vietnamese as vn
 from .ngram import SPECIALS, NgramModel
@@ -35,6 +36,7 @@ class CandidateGenerator:
             plain = vn.strip_accents(w)
             by_plain[plain] = by_plain.get(plain, 0.0) + self._weight[w]
         self._plain_weight = by_plain
+        self._distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
         self._spell = SymSpell(max_dictionary_edit_distance=MAX_EDIT, prefix_length=7)
         for plain, w in by_plain.items():
             self._spell.create_dictionary_entry(plain, max(1, int(w * 1e7)))
@@ -58,6 +60,26 @@ class CandidateGenerator:
             for item in self._spell.lookup(plain, Verbosity.ALL, max_edit_distance=min(MAX_EDIT, len(plain) - 1)):
                 found.extend(f for f in self._accent_forms(item.term)[:4] if f not in found)
         return found[:MAX_CANDIDATES]
+
+    @functools.lru_cache(maxsize=50_000)
+    def neighbours(self, token: str, limit: int = 6) -> list[str]:
+        """Known syllables one letter away from a syllable that is itself valid ("truong" -> "trong"):
+        OCR misreadings that still spell a word."""
+        plain = vn.strip_accents(token.lower())
+        found: list[str] = []
+        if len(plain) >= 2:
+            for item in self._spell.lookup(plain, Verbosity.ALL, max_edit_distance=1):
+                if item.distance == 1:
+                    found.extend(f for f in self._accent_forms(item.term)[:2] if f not in found)
+        found.sort(key=lambda f: -self._weight[f])
+        return found[:limit]
+
+    @functools.lru_cache(maxsize=200_000)
+    def letter_edits(self, token: str, form: str) -> int:
+        """Letter edits (accents aside) from a token to a candidate form, as symspellpy counts them."""
+        a, b = vn.strip_accents(token.lower()), vn.strip_accents(form.lower())
+        found = self._distance.compare(a, b, MAX_EDIT + 2)
+        return found if found >= 0 else MAX_EDIT + 3
 
     def rare(self, token: str) -> bool:
         """No accented form of the token is among the ~3,000 commonest syllables ("duan" -> only "duẩn")."""

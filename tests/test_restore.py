@@ -106,6 +106,18 @@ def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
     assert accented[4] in result.text.split("\n")  # moved, never rewritten
 
 
+def test_a_misreading_that_spells_another_word_is_fixed_in_a_garbled_line(restorer):
+    garbled = "Tinh hinh kinh te truong nuroc tiep tuc on dinh, an nih duoc giu vung."
+    assert detect.analyse_line(garbled).label == "garbled"
+    result = restorer.repair(garbled)
+    assert result.text == "Tình hình kinh tế trong nước tiếp tục ổn định, an ninh được giữ vững."
+    respelt = next(c for c in result.changes if c.before == "truong")
+    assert (respelt.after, respelt.kind) == ("trong", "spelling")
+    # in a line that is only accent-stripped, "truong" is a word as it is: only its accents may change
+    stripped = "Cac co quan truong tinh can thuc hien cac nhiem vu duoc giao."
+    assert "trường tỉnh" in restorer.repair(stripped).text
+
+
 def test_low_confidence_changes_are_flagged_not_applied(restorer):
     damaged, _ = pair("stripped")
     strict = restorer.repair(damaged, min_confidence=1.01)
