@@ -67,7 +67,16 @@ def words(line: str) -> list[Word]:
             continue
         for start, end, token in vn.tokens(text):
             out.append(Word(chunk.start() + start, chunk.start() + end, token, classify_word(token)))
-    return out
+    return _abbreviations(out)
+
+
+def _abbreviations(ws: list[Word]) -> list[Word]:
+    """Unmarked capitals in a line that is not in capitals are abbreviations ("TU" = Thành ủy, "UB"), not
+    stripped syllables ("TƯ"): they are protected.  In a heading in capitals they are words."""
+    capitals = [w for w in ws if len(w.text) >= 2 and w.text.isupper()]
+    if len(capitals) * 2 >= len(ws):
+        return ws
+    return [Word(w.start, w.end, w.text, "protected") if w in capitals and w.label == "plain" else w for w in ws]
 
 
 UNTOUCHED = ("clean", "foreign", "not-to-touch")

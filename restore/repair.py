@@ -205,7 +205,8 @@ class Restorer:
             label = by_start[pos.start].label
             if pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
-            elif label == "accented" or (label == "plain" and _lone(positions, i - 1, by_start)):
+            elif label == "accented" or (label in ("plain", "invalid") and _lone(positions, i - 1, by_start)):
+                # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
             applied = confidence >= needed
             same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()

@@ -147,6 +147,19 @@ def test_word_labels(word, label):
     assert words and words[0].label == label
 
 
+@pytest.mark.parametrize("line", [
+    "Các đơn vị treo băng zôn, khẩu hiệu tại trụ sở cơ quan.",  # a loanword that is no syllable
+    "Đồng chí Phó Bí thư TU chủ trì cuộc họp (qua zalo), các đồng chí UV dự.",  # abbreviations in capitals
+])
+def test_sound_lines_with_a_loanword_or_an_abbreviation_pass_through(restorer, line):
+    result = restorer.repair(line)
+    assert result.text == line and not [c for c in result.changes if c.applied]
+
+
+def test_words_in_capitals_are_repaired_in_a_heading_in_capitals(restorer):
+    assert restorer.repair("KE HOACH TUYEN TRUYEN NAM 2024").text == "KẾ HOẠCH TUYÊN TRUYỀN NĂM 2024"
+
+
 def test_protected_words_are_never_changed(restorer):
     text = "Thuc hien Huong dan so 127-HD/BTGTW ngay 19/12/2023 cua UBND va Nghi quyet 68/2022/QH15"
     result = restorer.repair(text).text
