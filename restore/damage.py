@@ -3,7 +3,7 @@
 It imitates what scans of official documents do to text (seed 003): accents
 stripped from whole lines or from some words, OCR letter confusions
 ("nước" -> "nuroc", "thức" -> "thiuc"), dropped letters ("ninh" -> "nih"),
-two syllables run together ("dự án" -> "duan") or one split, and runs of
+two syllables run together ("dự án" -> "duan") or one split ("ngh ien"), and runs of
 lines emitted in reverse order.  Every function takes a ``random.Random`` so
 results are reproducible.
 """
@@ -46,8 +46,11 @@ def garble_syllable(syllable: str, rng: random.Random) -> str:
 
 
 def damage_line(line: str, rng: random.Random, garble_rate: float = 0.15, strip_rate: float = 1.0,
-                merge_rate: float = 0.02) -> tuple[str, int]:
-    """Strip accents from most words and garble ``garble_rate`` of syllables; returns (text, garbled count)."""
+                merge_rate: float = 0.02, split_rate: float = 0.02) -> tuple[str, int]:
+    """Strip accents from most words and garble ``garble_rate`` of syllables; returns (text, garbled count).
+
+    Besides, ``merge_rate`` of words run into the next one ("duan") and ``split_rate`` of the
+    longer syllables are broken in two ("ngh ien")."""
     words = line.split(" ")
     out: list[str] = []
     garbled = 0
@@ -64,6 +67,10 @@ def damage_line(line: str, rng: random.Random, garble_rate: float = 0.15, strip_
                 word = word + vn.strip_accents(words[i + 1])
                 garbled += 1
                 i += 1
+            elif len(word) >= 4 and rng.random() < split_rate:
+                cut = rng.randrange(1, len(word))
+                word = word[:cut] + " " + word[cut:]
+                garbled += 1
         out.append(word)
         i += 1
     return " ".join(out), garbled

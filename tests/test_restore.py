@@ -118,6 +118,14 @@ def test_a_misreading_that_spells_another_word_is_fixed_in_a_garbled_line(restor
     assert "trường tỉnh" in restorer.repair(stripped).text
 
 
+def test_a_syllable_broken_in_two_is_joined(restorer):
+    line = "Cac co quan can ngh ien cuu ky cac quy dinh moi ve thu tuc hanh chinh."
+    result = restorer.repair(line)
+    assert result.text == "Các cơ quan cần nghiên cứu kỹ các quy định mới về thủ tục hành chính."
+    join = next(c for c in result.changes if c.before == "ngh ien")
+    assert (line[join.start:join.end], join.after, join.kind) == ("ngh ien", "nghiên", "spelling")
+
+
 def test_low_confidence_changes_are_flagged_not_applied(restorer):
     damaged, _ = pair("stripped")
     strict = restorer.repair(damaged, min_confidence=1.01)
