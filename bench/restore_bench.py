@@ -113,7 +113,9 @@ def main() -> int:
     # 2. OCR-garbled text: 15 % of syllables damaged beyond accents, the rest stripped
     garbled = [damage.damage_line(ln, rng, garble_rate=0.15)[0] for ln in legal[: args.lines // 2]]
     truth_g = legal[: args.lines // 2]
+    t = time.monotonic()
     fixed_g = [restorer.repair(ln).text for ln in garbled]
+    garbled_speed = sum(len(syllables(ln)) for ln in garbled) / (time.monotonic() - t)
     wer_before, wer_after = wer(garbled, truth_g), wer(fixed_g, truth_g)
 
     # 3. clean text must pass through
@@ -172,7 +174,7 @@ def main() -> int:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact,
-                    n_syl / repair_s, load_s, peak_mb, len(legal), n_syl, (sections_ok, sections),
+                    (n_syl / repair_s, garbled_speed), load_s, peak_mb, len(legal), n_syl, (sections_ok, sections),
                     (garbled_ok, garbled_sections))
     publish(report, args.out, SECTION)
     return 0
@@ -221,7 +223,10 @@ def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed
         f"(seed 003's case), order put back exactly | {garbled_sections[0]} of {garbled_sections[1]} "
         f"({pct(garbled_sections[0] / max(1, garbled_sections[1]))}) | ≥ 95 % "
         f"{'met' if garbled_sections[0] / max(1, garbled_sections[1]) >= 0.95 else '**missed**'} |",
-        f"| speed | {speed:.0f} syllables/s (one process) | ≥ 3,000 {'met' if speed >= 3000 else '**missed**'} |",
+        f"| speed on accent-stripped text | {speed[0]:.0f} syllables/s (one process) | ≥ 3,000 "
+        f"{'met' if speed[0] >= 3000 else '**missed**'} |",
+        f"| speed on OCR-garbled text (more candidates, split and join trials) | {speed[1]:.0f} syllables/s "
+        "(one process) | none set |",
         f"| model load | {load_s:.2f} s | ≤ 2 s {'met' if load_s <= 2 else '**missed**'} |",
         f"| peak RSS (whole benchmark process) | {peak_mb:.0f} MB | ≤ 1,024 MB "
         f"{'met' if peak_mb <= 1024 else '**missed**'} |",
