@@ -50,10 +50,15 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
     # alpha[i][b, c]: best score of the prefix ending with x[i-1]=b, x[i]=c (i indexes seq)
     alpha: list[np.ndarray] = [np.zeros((1, 1)), np.zeros((1, 1))]
     trans: list[np.ndarray] = [None, None]  # trans[i][a, b, c] = log p(c | a, b)
+    # every position's trigram queries in one batch: numpy's per-call cost, not the lookups, dominates
+    grids = [np.meshgrid(seq[i - 2], seq[i - 1], seq[i], indexing="ij") for i in range(2, len(seq))]
+    flat = model.logp(*(np.concatenate([g[k].ravel() for g in grids]) for k in range(3)))
+    offset = 0
     for i in range(2, len(seq)):
-        a, b, c = seq[i - 2], seq[i - 1], seq[i]
-        grid_a, grid_b, grid_c = np.meshgrid(a, b, c, indexing="ij")
-        t = model.logp(grid_a.ravel(), grid_b.ravel(), grid_c.ravel()).reshape(len(a), len(b), len(c))
+        shape = (len(seq[i - 2]), len(seq[i - 1]), len(seq[i]))
+        size = shape[0] * shape[1] * shape[2]
+        t = flat[offset:offset + size].reshape(shape)
+        offset += size
         if unary is not None:
             t = t + unary[i - 2][None, None, :]
         trans.append(t)
