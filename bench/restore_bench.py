@@ -172,10 +172,29 @@ def main() -> int:
         garbled_sections += 1
         garbled_ok += ordered == lines
 
+    # 7. a scrambled run of 3-6 lines (not a reversal) inside a paragraph; and the same paragraphs in
+    # order, which must be left alone
+    scrambled = scrambled_ok = in_order_kept = 0
+    for para in (ln for ln in legal if len(ln.split()) >= 48):
+        lines = [damage.strip_line(x) for x in damage.wrap(para, 12)]
+        ordered, _, _ = reorder.restore_order(lines, restorer.model, restorer.candidates)
+        in_order_kept += ordered == lines
+        n = rng.randint(3, min(6, len(lines)))
+        s = rng.randint(0, len(lines) - n)
+        block = lines[s:s + n]
+        shuffled = block
+        while shuffled in (block, block[::-1]):
+            shuffled = rng.sample(block, n)
+        ordered, _, _ = reorder.restore_order(lines[:s] + shuffled + lines[s + n:], restorer.model, restorer.candidates)
+        scrambled += 1
+        scrambled_ok += ordered == lines
+        if scrambled >= 200:
+            break
+
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact,
                     (n_syl / repair_s, garbled_speed), load_s, peak_mb, len(legal), n_syl, (sections_ok, sections),
-                    (garbled_ok, garbled_sections))
+                    (garbled_ok, garbled_sections), (scrambled_ok, in_order_kept, scrambled))
     publish(report, args.out, SECTION)
     return 0
 
@@ -192,7 +211,7 @@ def accuracy_verdict(rows: list[tuple[str, float]]) -> list[str]:
 
 
 def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed, load_s, peak_mb,
-           n_lines, n_syl, sections, garbled_sections) -> str:
+           n_lines, n_syl, sections, garbled_sections, scrambled) -> str:
     import datetime as dt
     import os
     import platform
@@ -223,6 +242,10 @@ def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed
         f"(seed 003's case), order put back exactly | {garbled_sections[0]} of {garbled_sections[1]} "
         f"({pct(garbled_sections[0] / max(1, garbled_sections[1]))}) | ≥ 95 % "
         f"{'met' if garbled_sections[0] / max(1, garbled_sections[1]) >= 0.95 else '**missed**'} |",
+        f"| a scrambled run of 3-6 lines (not reversed) inside a paragraph, put back exactly | {scrambled[0]} of "
+        f"{scrambled[2]} ({pct(scrambled[0] / max(1, scrambled[2]))}) | none set |",
+        f"| the same paragraphs in order, accent-stripped: left in order | {scrambled[1]} of {scrambled[2]} "
+        f"({pct(scrambled[1] / max(1, scrambled[2]))}) | all {'met' if scrambled[1] == scrambled[2] else '**missed**'} |",
         f"| speed on accent-stripped text | {speed[0]:.0f} syllables/s (one process) | ≥ 3,000 "
         f"{'met' if speed[0] >= 3000 else '**missed**'} |",
         f"| speed on OCR-garbled text (more candidates, split and join trials) | {speed[1]:.0f} syllables/s "

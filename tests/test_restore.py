@@ -95,6 +95,17 @@ def test_reversed_garbled_section_with_its_heading_on_top_is_put_back(restorer):
     assert len(moves) == 1 and damaged[moves[0].start:moves[0].end] == moves[0].before
 
 
+def test_a_line_out_of_place_inside_a_paragraph_is_moved_back(restorer):
+    _, truth = pair("stripped")
+    lines = wrap(vn.strip_accents(truth.replace("\n", " ")), 10)
+    shown = lines[:2] + [lines[4], lines[2], lines[3]] + lines[5:]  # OCR put the fifth line third
+    result = restorer.repair("\n".join(shown))
+    assert [vn.strip_accents(x) for x in result.text.split("\n")] == lines
+    moves = [c for c in result.changes if c.kind == "reorder"]
+    assert len(moves) == 1 and moves[0].before == "\n".join(shown[2:5])
+    assert not [c for c in restorer.repair("\n".join(lines)).changes if c.kind == "reorder"]  # in order: kept
+
+
 def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
     _, truth = pair("stripped")
     accented = wrap(truth.replace("\n", " "), 10)[:8]
