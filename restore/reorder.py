@@ -48,6 +48,8 @@ MAX_RUN = 60
 #: runs up to this long are always scored in full: their edges weigh as much as their inside
 SHORT_RUN = 8
 JOIN_WORDS = 3
+#: what a line follows when it has no line before it in the region
+REGION_START, PARAGRAPH_START = -1, -2
 #: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
 #: top of its own paragraph instead of at the bottom, so a run may also be read as heading + the rest reversed
 HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,4}\.|[a-zđ]\))\s+\S")
@@ -86,7 +88,8 @@ def restore_order(lines: list[str], model: NgramModel,
         region = [k for k in range(i, j) if lines[k].strip()]
         if len(region) >= MIN_RUN:
             opens = [k > 0 and not lines[k - 1].strip() for k in region]
-            search = _RunSearch([lines[k] for k in region], model, candidates, opens)
+            preceding = lines[i - 1] if i > 0 and lines[i - 1].strip() else None  # the region continues it
+            search = _RunSearch([lines[k] for k in region], model, candidates, opens, preceding)
             gain = 0.0
             for start, end, heading, run_gain in _choose_runs(search):
                 span = list(range(region[start], region[end - 1] + 1))
@@ -104,7 +107,8 @@ def restore_order(lines: list[str], model: NgramModel,
                 while q < j and lines[order[q]].strip():
                     q += 1
                 if q - p >= MIN_RUN:
-                    better, para_gain = search.unscramble([local[k] for k in order[p:q]])
+                    better, para_gain = search.unscramble([local[k] for k in order[p:q]],
+                                                          REGION_START if p == i else PARAGRAPH_START)
                     if better is not None:
                         order[p:q] = [region[r] for r in better]
                         gain += para_gain
@@ -166,9 +170,12 @@ class _RunSearch:
     """
 
     def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator | None,
-                 opens: list[bool] | None) -> None:
+                 opens: list[bool] | None, preceding: str | None = None) -> None:
         n = self.n = len(lines)
         self.model = model
+        # what the region's first line follows: a sentence start, or the sound line just before the region
+        self.before = [] if preceding is None else _edge(preceding, model, candidates, last=True)
+        self.before_stops = preceding is None or preceding.rstrip().endswith((".", "!", "?"))
         self.ends = [_edge(ln, model, candidates, last=True) for ln in lines]
         self.starts = [_edge(ln, model, candidates, last=False) for ln in lines]
         self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
@@ -189,10 +196,13 @@ class _RunSearch:
             self.forward.append(self.forward[-1] + self.join(k, k + 1, k))
 
     def score(self, a: int, b: int) -> float:
-        """How well line b follows line a (a = -1: b opens the region, after a sentence start)."""
+        """How well line b follows line a; a may be REGION_START (what precedes the region: the sound
+        line before it, or a sentence start) or PARAGRAPH_START (after a blank line)."""
         if (a, b) not in self._cache:
-            value = _join(self.ends[a] if a >= 0 else [], self.starts[b], self.model)
-            if self.lower[b] and (a < 0 or self.full_stop[a]):
+            context = self.ends[a] if a >= 0 else self.before if a == REGION_START else []
+            value = _join(context, self.starts[b], self.model)
+            stop = self.full_stop[a] if a >= 0 else self.before_stops if a == REGION_START else True
+            if self.lower[b] and stop:
                 value -= LOWER_CASE_START_PENALTY
             self._cache[(a, b)] = value
         return self._cache[(a, b)]
@@ -200,7 +210,7 @@ class _RunSearch:
     def join(self, a: int, b: int, slot: int) -> float:
         """Line b after line a in the place of the join between input lines ``slot`` and ``slot + 1``."""
         if a >= 0 and 0 <= slot < self.n - 1 and self.gap[slot]:
-            return self.closing[a] + self.score(-1, b)  # across a blank line: a ends a paragraph, b opens one
+            return self.closing[a] + self.score(PARAGRAPH_START, b)  # across a blank line: a ends a paragraph, b opens one
         return self.score(a, b)
 
     def tail(self, last: int, e: int) -> float:
@@ -242,9 +252,10 @@ class _RunSearch:
                 taken[k] = True
 
 
-    def unscramble(self, para: list[int]) -> tuple[list[int] | None, float]:
+    def unscramble(self, para: list[int], opening: int) -> tuple[list[int] | None, float]:
         """One paragraph's lines (in their current order) reordered by moving blocks of up to three
-        lines, while a move makes it read better by MIN_MOVE_GAIN; None when nothing moved."""
+        lines, while a move makes it read better by MIN_MOVE_GAIN; None when nothing moved.
+        ``opening``: REGION_START or PARAGRAPH_START, what the paragraph's first line follows."""
         if len(para) > MAX_RUN:
             return None, 0.0
         end = self.n  # stands for the paragraph's end: the last line should close a sentence
@@ -255,7 +266,7 @@ class _RunSearch:
         current, total = list(para), 0.0
         for _ in range(len(para)):
             best = None
-            padded = [-1, *current, end]
+            padded = [opening, *current, end]
             for s in range(1, len(padded) - 1):
                 for e in range(s + 1, min(s + 4, len(padded) - 1)):
                     before, first, last, after = padded[s - 1], padded[s], padded[e - 1], padded[e]
@@ -293,7 +304,7 @@ class _RunSearch:
             if item is None:
                 blank = True
                 continue
-            total += self.closing[prev] + self.score(-1, item) if blank else self.score(prev, item)
+            total += self.closing[prev] + self.score(PARAGRAPH_START, item) if blank else self.score(prev, item)
             prev, blank = item, False
         return total + self.closing[prev]
 

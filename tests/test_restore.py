@@ -106,6 +106,18 @@ def test_a_line_out_of_place_inside_a_paragraph_is_moved_back(restorer):
     assert not [c for c in restorer.repair("\n".join(lines)).changes if c.kind == "reorder"]  # in order: kept
 
 
+@pytest.mark.parametrize("name", ["stripped", "clean"])
+def test_a_damaged_block_that_continues_sound_lines(restorer, name):
+    """The block's first line is read after the sound line before it, not as a sentence start."""
+    _, truth = pair(name)
+    accented = wrap(truth.replace("\n", " "), 10)
+    lines = accented[:2] + [vn.strip_accents(x) for x in accented[2:]]
+    in_order = restorer.repair("\n".join(lines))
+    assert not [c for c in in_order.changes if c.kind == "reorder"]
+    reversed_block = restorer.repair("\n".join(lines[:2] + lines[2:][::-1]))
+    assert [vn.strip_accents(x) for x in reversed_block.text.split("\n")] == [vn.strip_accents(x) for x in lines]
+
+
 def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
     _, truth = pair("stripped")
     accented = wrap(truth.replace("\n", " "), 10)[:8]
