@@ -135,7 +135,7 @@ def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq
     cands_t = torch.from_numpy(cands.astype(np.int64))
     budget = state.seconds + minutes * 60  # "minutes more", whether fresh or resumed
     warmup = 300
-    total_guess = max(warmup * 2, int(budget / 1.0))
+    resumed_at = state.seconds
     bar = None
     if progress:
         from tqdm import tqdm
@@ -155,7 +155,11 @@ def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq
         gold = target.float().argmax(-1)
         loss_all = torch.nn.functional.cross_entropy(logits.reshape(-1, K_MAX), gold.reshape(-1), reduction="none")
         loss = (loss_all * valid.reshape(-1)).sum() / valid.sum().clamp(min=1)
-        step_lr = lr * min(1.0, (state.step + 1) / warmup) * max(0.05, 1 - state.step / total_guess)
+        # decay with the clock, not the step count, so that any budget ends annealed; a resumed run
+        # restarts where the previous one left its remaining share (a warm restart)
+        left = 1 - (state.seconds - resumed_at) / max(1.0, budget - resumed_at)
+        share = 1.0 if resumed_at == 0 else 0.7
+        step_lr = lr * min(1.0, (state.step + 1) / warmup) * max(0.05, share * left)
         for group in opt.param_groups:
             group["lr"] = step_lr
         opt.zero_grad()
