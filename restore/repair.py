@@ -10,6 +10,7 @@ confident the model was, and what kind of repair it is.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import unicodedata
@@ -126,8 +127,7 @@ class Restorer:
             end = offsets[move.end - 1] + len(move.before_last)
             changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder"))
         out_lines: list[str] = []
-        for index, line in enumerate(ordered):
-            report = detect.analyse_line(line)
+        for index, (line, report) in enumerate(zip(ordered, _reports_in_context(ordered))):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
             unsure = {w.start for w in report.words
@@ -324,6 +324,20 @@ def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) 
                 break
             j += step
     return True
+
+
+def _reports_in_context(lines: list[str]) -> list[detect.LineReport]:
+    """Line reports, where a stripped or mixed line next to a garbled one (no blank line between) is read
+    as garbled too: OCR damages a section, not a line, and a short line may hold only one visible
+    slip ("truong" for "trong" is a word, so it shows nothing).  Dev, 150 legal paragraphs in lines of
+    12 words, 15 % garbled: WER 13.29 % -> 13.01 %."""
+    reports = [detect.analyse_line(line) for line in lines]
+    out = list(reports)
+    for k, report in enumerate(reports):
+        if report.label in ("accent-stripped", "mixed") and any(
+                0 <= j < len(lines) and lines[j].strip() and reports[j].label == "garbled" for j in (k - 1, k + 1)):
+            out[k] = dataclasses.replace(report, label="garbled")
+    return out
 
 
 def _unique(items: list[str]) -> list[str]:

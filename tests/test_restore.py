@@ -141,6 +141,20 @@ def test_a_misreading_that_spells_another_word_is_fixed_in_a_garbled_line(restor
     assert "trường tỉnh" in restorer.repair(stripped).text
 
 
+def test_a_line_next_to_a_garbled_one_is_read_as_garbled(restorer):
+    garbled = "Kinh te cua tinh tiep tuc phat trien, an nih duoc giu vung va nuroc ta on dinh."
+    short = "Truong khi do, cac doanh nghiep van gap nhieu kho khan ve von."
+    assert detect.analyse_line(short).label == "accent-stripped"  # its one slip spells a word
+    alone = restorer.repair(short)
+    assert alone.text.startswith("Trường khi đó")  # on its own, only accents change
+    together = restorer.repair(garbled + "\n" + short)
+    assert together.line_labels == ["garbled", "garbled"]
+    assert together.text.split("\n")[1].startswith("Trong khi đó")
+    # a blank line ends the section: the next paragraph is judged on its own
+    apart = restorer.repair(garbled + "\n\n" + short)
+    assert apart.line_labels[2] == "accent-stripped"
+
+
 def test_a_syllable_broken_in_two_is_joined(restorer):
     line = "Cac co quan can ngh ien cuu ky cac quy dinh moi ve thu tuc hanh chinh."
     result = restorer.repair(line)
