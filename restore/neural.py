@@ -100,6 +100,56 @@ def make_net(n_inputs: int, n_outputs: int, cfg: NetConfig):
     return RestorerNet()
 
 
+def weights_from_export(onnx_path: Path, tables_path: Path) -> dict[str, np.ndarray]:
+    """The torch state of an exported encoder, read back from its ONNX file and tables.
+
+    Why: checkpoints live in ``build/`` and do not outlive the machine, but the
+    committed model does, so training can go on from it.  The exporter keeps the
+    names of biases, embeddings and layer norms; each linear weight becomes an
+    unnamed, transposed MatMul operand, named here after the bias added to its output.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(onnx_path)).graph
+    inits = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    users: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            users.setdefault(name, []).append(node)
+    state = {name.removeprefix("inner."): value for name, value in inits.items() if name.startswith("inner.")}
+    for node in graph.node:
+        weight = next((i for i in node.input if i in inits and not i.startswith("inner.")), None)
+        if node.op_type != "MatMul" or weight is None:
+            continue
+        bias = next(i for user in users[node.output[0]] if user.op_type == "Add"
+                    for i in user.input if i.endswith(".bias"))
+        state[bias.removeprefix("inner.").removesuffix(".bias") + ".weight"] = inits[weight].T.copy()
+    with np.load(tables_path, allow_pickle=False) as data:
+        state["out.weight"] = data["out_embedding"]
+    return state
+
+
+def load_export(onnx_path: Path, tables_path: Path, inputs: list[str], net):
+    """``net`` with the weights of an exported encoder, checked against the probe saved at export."""
+    import torch
+
+    with np.load(tables_path, allow_pickle=False) as data:
+        if bytes(data["inputs"]).decode("utf-8").split("\n") != inputs:
+            raise ValueError(f"{tables_path} was trained with another input vocabulary")
+        probe, expected = torch.from_numpy(data["probe_ids"]), data["probe_hidden"]
+    weights = {k: torch.from_numpy(np.array(v)) for k, v in weights_from_export(onnx_path, tables_path).items()}
+    missing, unexpected = net.load_state_dict(weights, strict=False)
+    if unexpected or any(not k.endswith("_ids") for k in missing):  # position/segment ids are buffers
+        raise ValueError(f"{onnx_path} does not fit this encoder: missing {missing}, unexpected {unexpected}")
+    net.eval()
+    with torch.no_grad():
+        drift = float(np.abs(net(probe, torch.ones_like(probe)).numpy() - expected).max())
+    if drift > 1e-4:
+        raise ValueError(f"{onnx_path}: weights read back differ from the export by {drift}")
+    return net
+
+
 @dataclass
 class TrainState:
     step: int = 0
@@ -109,11 +159,14 @@ class TrainState:
 
 
 def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq_len: int = 64, batch: int = 128,
-          lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(), progress: bool = True) -> Path:
+          lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(), progress: bool = True,
+          warm_start: tuple[Path, Path] | None = None) -> Path:
     """Train for ``minutes`` more on a long array of output ids (lines separated by BOS).
 
     Resumes from ``work/checkpoint.pt`` when it exists (model, optimiser, step and
     clock), and saves it every five minutes, so a session can stop at any time.
+    Without a checkpoint, ``warm_start`` (an exported ONNX file and its tables)
+    gives the starting weights; the optimiser then starts afresh, with its warm-up.
     """
     import torch
 
@@ -130,6 +183,10 @@ def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq
         net.load_state_dict(saved["net"])
         opt.load_state_dict(saved["opt"])
         state = TrainState(**saved["state"])
+    elif warm_start is not None:
+        load_export(*warm_start, inputs, net)
+        # the clock goes on from a nominal earlier run, so the schedule takes the resumed (warm-restart) shape
+        state = TrainState(seconds=1.0)
     rng = np.random.default_rng(seed + state.step)
     out_to_in_t = torch.from_numpy(out_to_in.astype(np.int64))
     cands_t = torch.from_numpy(cands.astype(np.int64))

@@ -48,8 +48,11 @@ def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tupl
 
 
 def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float,
-                 sources: tuple[str, ...] = tuple(corpus.SOURCES), progress: bool = False) -> Path:
-    """Train (or resume) the encoder for ``minutes`` more, then export it next to the trigram."""
+                 sources: tuple[str, ...] = tuple(corpus.SOURCES), progress: bool = False,
+                 warm_start: Path | None = None) -> Path:
+    """Train (or resume) the encoder for ``minutes`` more, then export it next to the trigram.
+
+    ``warm_start``: a folder with an exported encoder to start from when ``work_dir`` holds no checkpoint."""
     import numpy as np
 
     from . import neural
@@ -61,7 +64,8 @@ def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float
     if not cache.exists():
         np.save(cache, neural.corpus_ids(_training_lines(corpus_dir, sources), model))
     ids = np.load(cache, mmap_mode="r")
-    ckpt = neural.train(np.asarray(ids), model, work_dir, minutes=minutes, progress=progress)
+    start = None if warm_start is None else (warm_start / NEURAL_ONNX, warm_start / NEURAL_TABLES)
+    ckpt = neural.train(np.asarray(ids), model, work_dir, minutes=minutes, progress=progress, warm_start=start)
     onnx_path = out_dir / NEURAL_ONNX
     neural.export(ckpt, model, onnx_path, out_dir / NEURAL_TABLES)
     for path in (onnx_path, out_dir / NEURAL_TABLES):

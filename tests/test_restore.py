@@ -269,6 +269,23 @@ needs_neural = pytest.mark.skipif(not NEURAL.exists(), reason="no neural model c
 
 
 @needs_neural
+def test_training_can_start_from_the_committed_encoder():
+    # needs the 'train' extra (torch, onnx): checkpoints stay on one machine, the committed model goes on
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    from restore.neural import NetConfig, build_tables, load_export, make_net
+    from restore.ngram import NgramModel
+
+    models = NEURAL.parent
+    inputs, out_to_in, _ = build_tables(NgramModel.load(models / "restore-ngram.npz"))
+    net = make_net(len(inputs), len(out_to_in), NetConfig())
+    load_export(NEURAL, models / "restore-neural.npz", inputs, net)  # raises when anything does not fit
+    assert not net.training
+    with pytest.raises(ValueError, match="input vocabulary"):
+        load_export(NEURAL, models / "restore-neural.npz", inputs[:-1], net)
+
+
+@needs_neural
 def test_onnx_encoder_agrees_with_torch(restorer):
     # the npz holds a probe and torch's hidden states for it, recorded at export time
     assert restorer.scorer is not None

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also train (or resume) the neural encoder for M minutes; needs the 'train' extra")
     train.add_argument("--skip-ngram", action="store_true", help="keep the existing trigram (e.g. to resume training)")
     train.add_argument("--work", default="build/restorer", help="checkpoints and cached data (default: build/restorer)")
+    train.add_argument("--warm-start", metavar="DIR",
+                       help="with no checkpoint in --work, start the encoder from the one exported in DIR "
+                            "(e.g. models/): checkpoints do not outlive the machine, the committed model does")
     add_service_commands(sub)
     return parser
 
@@ -194,7 +197,8 @@ def cmd_train_restorer(args: argparse.Namespace) -> int:
         except ImportError as exc:
             raise MissingDependencyError(f"training needs the 'train' extra: pip install -e '.[train]' ({exc})")
         path = train_neural(corpus, Path(args.out), Path(args.work), args.neural_minutes, sources,
-                            progress=sys.stderr.isatty())
+                            progress=sys.stderr.isatty(),
+                            warm_start=Path(args.warm_start) if args.warm_start else None)
         print(f"vanban: neural model written to {path}", file=sys.stderr)
     return int(ExitCode.OK)
 
