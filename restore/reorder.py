@@ -41,6 +41,12 @@ MIN_MOVE_GAIN = 12.0
 #: one reversed block unless they read better by this much (natural log) per extra run: a prior on
 #: reversal events (about 1 in 20,000), not a value fitted to data; dev sections never split in two
 RUN_COST = 10.0
+#: a line that ends a sentence, or one that opens with a capital (a heading, a new sentence), says little
+#: about which line comes next, so a run is judged only when at least this share of its lines break off
+#: mid-sentence and as many (but one) go on in lower case, as the lines of a page do.  Without it, three
+#: dev legal documents stripped of accents with one sentence per line (183, 314, 135 lines) had 22, 26
+#: and 16 lines moved; with the first half of the rule, 12, 10 and 6 (headings in capitals)
+MIN_OPEN_SHARE = 0.5
 #: a line of this many words or fewer is too short to call clean
 SHORT_FRAGMENT_WORDS = 2
 #: longest run considered: a reversed OCR block is a section, not a whole document
@@ -232,12 +238,19 @@ class _RunSearch:
     def greedy(self) -> list[tuple[int, int, int | None, float]]:
         found: list[tuple[int, int, int | None, float]] = []
         taken = [False] * self.n
+        open_before, lower_before = [0], [0]  # lines before k that break off mid-sentence, that go on in lower case
+        for value, lower in zip(self.closing, self.lower):
+            open_before.append(open_before[-1] + (value < 0))
+            lower_before.append(lower_before[-1] + lower)
         while True:
             best = None
             for s in range(self.n):
                 for e in range(s + MIN_RUN, min(self.n, s + MAX_RUN) + 1):
                     if any(taken[s:e]):
                         break
+                    if (open_before[e] - open_before[s] < MIN_OPEN_SHARE * (e - s)
+                            or lower_before[e] - lower_before[s] < MIN_OPEN_SHARE * (e - s) - 1):
+                        continue  # mostly whole sentences or headings: the joins cannot tell their order
                     inside = self.backward[e - 1] - self.backward[s] - (self.forward[e - 1] - self.forward[s])
                     if inside <= 0 and e - s > SHORT_RUN:
                         continue  # a long run that reads worse inside cannot be a reversed block

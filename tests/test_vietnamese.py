@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from restore import vietnamese as vi
+from restore.corpus import default_corpus_dir
 from restore.vietnamese import (
     CANONICAL_STYLE,
     Syllable,
@@ -29,7 +30,7 @@ from restore.vietnamese import (
     tokens,
 )
 
-LEXICONS = Path("/work/shared/corpus/lexicons")
+LEXICONS = default_corpus_dir() / "lexicons"  # ../shared beside the checkout, as CI lays it
 LEXICON_STYLES = {"hunspell_vi_syllables_DauCu.txt": "old", "hunspell_vi_syllables_DauMoi.txt": "new"}
 
 
