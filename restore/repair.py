@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import os
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -55,6 +56,10 @@ EXTRA_EDIT_COST = 4.0
 #: one factor fewer to pay for; dev garbled WER (with 2 % of syllables split): no joins 12.00 %,
 #: 0 -> 10.68 %, 3 -> 10.70 %, 6 -> 10.71 %
 MERGE_COST = 3.0
+#: weight of what the rest of the document wrote in the same place, and the confidence from which a
+#: first-pass reading counts as evidence (tuned on dev, see _Consistency)
+CONSISTENCY_WEIGHT = 1.0
+CONSISTENCY_SURE = 0.9
 
 
 @dataclass(frozen=True)
@@ -126,35 +131,53 @@ class Restorer:
         for move in moves:
             end = offsets[move.end - 1] + len(move.before_last)
             changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder"))
-        out_lines: list[str] = []
+        out_lines = list(ordered)
+        line_changes: dict[int, list[Change]] = {}
+        readings: list[list[_Reading | None]] = []
+        todo: list[tuple[int, detect.LineReport, frozenset[int]]] = []
         for index, (line, report) in enumerate(zip(ordered, _reports_in_context(ordered))):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
             unsure = {w.start for w in report.words
                       if any(a < base + w.end and base + w.start < b for a, b in suspects)}
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
-                out_lines.append(line)
+                readings.append(_as_written(line))
                 continue
-            new_line, line_changes = self._repair_line(line, report, style, min_confidence, frozenset(unsure))
+            todo.append((index, report, frozenset(unsure)))
+            out_lines[index], line_changes[index], reading = self._repair_line(line, report, style, min_confidence,
+                                                                               frozenset(unsure))
+            readings.append(reading)
+        # second pass: a damaged line is read again when the rest of the document wrote one of its word
+        # pairs otherwise than this line's first reading did ("truong nuroc" read "trong nước" elsewhere)
+        if todo and len(ordered) >= 2 and CONSISTENCY_WEIGHT > 0:
+            consistency = _Consistency(readings)
+            for index, report, unsure in todo:
+                hint = consistency.for_line(readings[index])
+                if hint.disagrees(readings[index]):
+                    out_lines[index], line_changes[index], _ = self._repair_line(
+                        ordered[index], report, style, min_confidence, unsure, hint)
+        for index, _, _ in todo:
+            base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
-                                  ch.kind, ch.applied) for ch in line_changes)
-            out_lines.append(new_line)
+                                  ch.kind, ch.applied) for ch in line_changes[index])
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _repair_line(self, line: str, report: detect.LineReport, style: str, min_confidence: float,
-                     unsure: frozenset[int] = frozenset()) -> tuple[str, list[Change]]:
+                     unsure: frozenset[int] = frozenset(), hint: "_LineHint | None" = None,
+                     ) -> tuple[str, list[Change], list["_Reading | None"]]:
+        """The repaired line, its changes, and how each of its tokens was read (for the second pass)."""
         by_start = {w.start: w for w in report.words}
         positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure)
         if not any(p.editable for p in positions):
-            return line, []
-        result = decode(self.model, [p.cands for p in positions], self._unary(positions))
+            return line, [], _as_written(line)
+        result = decode(self.model, [p.cands for p in positions], self._unary(positions, hint))
         # two syllables run together ("duan"): split when the line then reads better
         splits: set[int] = set()
         for word in report.words:
             suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
             if suspect and self.candidates.split(word.text):
                 trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), frozenset(), unsure)
-                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial))
+                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial, hint))
                 if alternative.score > result.score:
                     splits.add(word.start)
                     positions, result = trial, alternative
@@ -168,12 +191,13 @@ class Restorer:
                     and self.candidates.accent_forms(first.text + second.text)):
                 trial = self._positions(line, report, by_start, frozenset(splits),
                                         frozenset(merges | {first.start}), unsure)
-                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial))
+                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial, hint))
                 if alternative.score - MERGE_COST > result.score:
                     merges.add(first.start)
                     taken |= {first.start, second.start}
                     positions, result = trial, alternative
-        return self._apply(line, positions, result, by_start, style, min_confidence, unsure)
+        new_line, changes = self._apply(line, positions, result, by_start, style, min_confidence, unsure)
+        return new_line, changes, _readings(positions, result)
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
                    splits: frozenset[int], merges: frozenset[int], unsure: frozenset[int]) -> list["_Position"]:
@@ -251,10 +275,13 @@ class Restorer:
         pieces.append(line[cursor:])
         return "".join(pieces), changes
 
-    def _unary(self, positions: list["_Position"]) -> list[np.ndarray]:
+    def _unary(self, positions: list["_Position"], hint: "_LineHint | None" = None) -> list[np.ndarray]:
         """A score per candidate besides the trigram's: the encoder's weighted log-probabilities,
-        and a cost for keeping a word that is no syllable as it is."""
+        a cost for keeping a word that is no syllable as it is, and (second pass) what the rest of
+        the document wrote in the same place."""
         out = [self._letter_costs(p) for p in positions]
+        if hint is not None:
+            out = [a + b for a, b in zip(out, hint.bonus(positions))]
         if self.scorer is None:
             return out
         vectors = self.scorer.encode([p.cands[0] if p.part is not None or " " in p.text else p.text
@@ -324,6 +351,106 @@ def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) 
                 break
             j += step
     return True
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How one word was read: its letters as written (lower case, no accents) and the LM token chosen."""
+
+    letters: str
+    form: str
+    sure: bool
+
+
+def _letters(text: str) -> str:
+    return vn.strip_accents(text.lower())
+
+
+def _as_written(line: str) -> list[_Reading | None]:
+    """A line that is not repaired reads as written: the document's own spelling of its words."""
+    return [_Reading(_letters(t), lm_token(t), True) if t.isalpha() else None for t in TOKEN_RE.findall(line)]
+
+
+def _readings(positions: list[_Position], result) -> list[_Reading | None]:
+    """The first pass's reading of every position; splits, joins and punctuation break word pairs."""
+    out: list[_Reading | None] = []
+    for i, pos in enumerate(positions):
+        if pos.part is not None or " " in pos.text or not pos.text.isalpha():
+            out.append(None)
+        else:
+            choice = result.best[i]
+            out.append(_Reading(_letters(pos.text), pos.cands[choice],
+                                not pos.editable or float(result.probs[i][choice]) >= CONSISTENCY_SURE))
+    return out
+
+
+def _pairs(reading: list[_Reading | None]) -> dict[tuple[str, str, str], Counter]:
+    """(side, letters, the neighbour's letters) -> forms the word took beside that neighbour."""
+    out: dict[tuple[str, str, str], Counter] = {}
+    for a, b in zip(reading, reading[1:]):
+        if a is not None and b is not None and a.sure and b.sure:
+            out.setdefault(("next", a.letters, b.letters), Counter())[a.form] += 1
+            out.setdefault(("prev", b.letters, a.letters), Counter())[b.form] += 1
+    return out
+
+
+class _Consistency:
+    """Word pairs as the whole document reads them: its clean lines as written, its damaged lines as
+    the first pass read them where it was sure.  Official documents repeat their terms ("nhãn năng
+    lượng", "trong nước") and OCR repeats its slips, so a pair read with certainty in one place tells
+    how to read it where the line alone leaves a doubt."""
+
+    def __init__(self, readings: list[list[_Reading | None]]):
+        self.counts: dict[tuple[str, str, str], Counter] = {}
+        for reading in readings:
+            for key, forms in _pairs(reading).items():
+                self.counts.setdefault(key, Counter()).update(forms)
+
+    def for_line(self, reading: list[_Reading | None]) -> "_LineHint":
+        return _LineHint(self.counts, _pairs(reading))
+
+
+@dataclass
+class _LineHint:
+    counts: dict[tuple[str, str, str], Counter]
+    own: dict[tuple[str, str, str], Counter]  # the line's own pairs: a line is no evidence for itself
+
+    def forms(self, letters: str, before: str | None, after: str | None) -> Counter:
+        """How often the rest of the document gave these letters each form, beside these neighbours."""
+        out: Counter = Counter()
+        for key in (("prev", letters, before), ("next", letters, after)):
+            if key[2] is not None and key in self.counts:
+                out.update(self.counts[key])
+                out.subtract(self.own.get(key, Counter()))
+        return out
+
+    def bonus(self, positions: list[_Position]) -> list[np.ndarray]:
+        letters = [_letters(p.text) if p.text.isalpha() and p.part is None and " " not in p.text else None
+                   for p in positions]
+        out = []
+        for i, pos in enumerate(positions):
+            bonus = np.zeros(len(pos.cands))
+            if pos.editable and len(pos.cands) > 1 and letters[i] is not None:
+                seen = self.forms(letters[i], letters[i - 1] if i > 0 else None,
+                                  letters[i + 1] if i + 1 < len(positions) else None)
+                n = np.array([max(0, seen[c]) for c in pos.cands], float)
+                if n.sum() > 0:
+                    bonus = CONSISTENCY_WEIGHT * np.log((n + 0.5) / (n.sum() + 0.5))
+            out.append(bonus)
+        return out
+
+    def disagrees(self, reading: list[_Reading | None]) -> bool:
+        """True when, for some word, the rest of the document chose another form more often than this one."""
+        for i, word in enumerate(reading):
+            if word is None:
+                continue
+            before = reading[i - 1] if i > 0 else None
+            after = reading[i + 1] if i + 1 < len(reading) else None
+            seen = self.forms(word.letters, before and before.letters, after and after.letters)
+            top = max(seen.values(), default=0)
+            if top > 0 and seen[word.form] < top:
+                return True
+        return False
 
 
 def _reports_in_context(lines: list[str]) -> list[detect.LineReport]:

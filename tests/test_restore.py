@@ -166,6 +166,17 @@ def test_a_line_next_to_a_garbled_one_is_read_as_garbled(restorer):
     assert apart.line_labels[2] == "accent-stripped"
 
 
+def test_the_rest_of_the_document_settles_a_doubtful_pair(restorer):
+    # the clean line writes "dán nhãn"; the stripped line's "dan nhan" is read the same way
+    clean = "Doanh nghiệp phải dán nhãn năng lượng cho sản phẩm trước khi bán ra thị trường."
+    stripped = "Bo Cong Thuong quy dinh mau nhan nang luong va cach dan nhan."
+    result = restorer.repair(clean + "\n" + stripped)
+    first, second = result.text.split("\n")
+    assert first == clean
+    assert second == "Bộ Công Thương quy định mẫu nhãn năng lượng và cách dán nhãn."
+    assert all(c.start > len(clean) for c in result.changes)  # the clean line is only read
+
+
 def test_a_syllable_broken_in_two_is_joined(restorer):
     line = "Cac co quan can ngh ien cuu ky cac quy dinh moi ve thu tuc hanh chinh."
     result = restorer.repair(line)
