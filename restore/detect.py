@@ -23,6 +23,9 @@ from . import vietnamese as vn
 CHUNK_RE = re.compile(r"\S+")
 #: a chunk with a digit, a slash or inner dots is a code, a date, a number or an abbreviation
 CODE_RE = re.compile(r"\d|/|\w\.\w")
+#: a list marker ("b)", and "a." at the start of a line) is no word: held out of the line's labels
+MARKER_RE = re.compile(r"[a-zđ]\)", re.IGNORECASE)
+LINE_MARKER_RE = re.compile(r"[a-zđ][.)]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ def words(line: str) -> list[Word]:
     for chunk in CHUNK_RE.finditer(line):
         text = chunk.group()
         core = text.strip(".,;:!?()[]{}\"'“”‘’…*-–—")
+        if MARKER_RE.fullmatch(text) or (not out and LINE_MARKER_RE.fullmatch(text)):
+            out.append(Word(chunk.start(), chunk.start() + 1, text[0], "protected"))
+            continue
         if core and CODE_RE.search(core):
             start = chunk.start() + text.find(core)
             out.append(Word(start, start + len(core), core, "protected"))

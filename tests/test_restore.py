@@ -202,6 +202,8 @@ def test_a_stripped_word_between_commas_is_not_a_lone_word(restorer):
 
 @pytest.mark.parametrize("text, label", [
     ("Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện nhiệm vụ năm 2024.", "clean"),
+    ("b) Cưỡng dâm 02 lần trở lên;", "clean"),  # a list marker is no garbled word (held-out legal)
+    ("Vi phạm quy định tại điểm b) khoản 2 Điều này.", "clean"),
     ("Uy ban nhan dan tinh ban hanh ke hoach thuc hien nhiem vu nam 2024.", "accent-stripped"),
     ("Kinh te cua tinh tiep tuc phat trien, an nih duoc giu vung va nuroc ta on dinh.", "garbled"),
     ("Nghị quyết các cấp phat trien kinh te - xã hội 06 vùng chiến lược;", "mixed"),
