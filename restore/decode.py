@@ -51,8 +51,8 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
     alpha: list[np.ndarray] = [np.zeros((1, 1)), np.zeros((1, 1))]
     trans: list[np.ndarray] = [None, None]  # trans[i][a, b, c] = log p(c | a, b)
     # every position's trigram queries in one batch: numpy's per-call cost, not the lookups, dominates
-    grids = [np.meshgrid(seq[i - 2], seq[i - 1], seq[i], indexing="ij") for i in range(2, len(seq))]
-    flat = model.logp(*(np.concatenate([g[k].ravel() for g in grids]) for k in range(3)))
+    grids = [_grid(seq[i - 2], seq[i - 1], seq[i]) for i in range(2, len(seq))]
+    flat = model.logp(*(np.concatenate([g[k] for g in grids]) for k in range(3)))
     offset = 0
     for i in range(2, len(seq)):
         shape = (len(seq[i - 2]), len(seq[i - 1]), len(seq[i]))
@@ -83,3 +83,9 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
         path.append(a)
     best = list(reversed(path))[-n:] if n >= 2 else [int(c)]
     return Decoded(best, probs, float(alpha[last].max()))
+
+
+def _grid(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (a, b, c) combination as three flat arrays in C order: ``np.meshgrid(..., indexing="ij")``
+    raveled, without its broadcasting machinery (a third of the decode time on short positions)."""
+    return (np.repeat(a, len(b) * len(c)), np.tile(np.repeat(b, len(c)), len(a)), np.tile(c, len(a) * len(b)))
