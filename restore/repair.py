@@ -102,6 +102,8 @@ class Restorer:
         self.scorer = scorer
         self.neural_weight = neural_weight
         self.candidates = CandidateGenerator(model)
+        # the second pass decodes a line again with the same words: its encoder vectors are read back
+        self._encode = functools.lru_cache(maxsize=1024)(lambda tokens: scorer.encode(list(tokens)))
 
     @classmethod
     def load(cls, directory: Path | None = None, neural: bool = True) -> "Restorer | None":
@@ -285,8 +287,8 @@ class Restorer:
             out = [a + b for a, b in zip(out, hint.bonus(positions))]
         if self.scorer is None:
             return out
-        vectors = self.scorer.encode([p.cands[0] if p.part is not None or " " in p.text else p.text
-                                      for p in positions])
+        vectors = self._encode(tuple(p.cands[0] if p.part is not None or " " in p.text else p.text
+                                     for p in positions))
         for i, (vector, pos) in enumerate(zip(vectors, positions)):
             if pos.editable and len(pos.cands) > 1:
                 out[i] = out[i] + self.neural_weight * self.scorer.candidate_logprobs(vector, self.model.ids(pos.cands))
@@ -372,16 +374,19 @@ def _as_written(line: str) -> list[_Reading | None]:
     return [_Reading(_letters(t), lm_token(t), True) if t.isalpha() else None for t in TOKEN_RE.findall(line)]
 
 
+def _word_letters(pos: _Position) -> str | None:
+    """The letters of a position that is one whole word; splits, joins and punctuation break word pairs."""
+    return _letters(pos.text) if pos.part is None and " " not in pos.text and pos.text.isalpha() else None
+
+
 def _readings(positions: list[_Position], result) -> list[_Reading | None]:
-    """The first pass's reading of every position; splits, joins and punctuation break word pairs."""
+    """The first pass's reading of every position."""
     out: list[_Reading | None] = []
     for i, pos in enumerate(positions):
-        if pos.part is not None or " " in pos.text or not pos.text.isalpha():
-            out.append(None)
-        else:
-            choice = result.best[i]
-            out.append(_Reading(_letters(pos.text), pos.cands[choice],
-                                not pos.editable or float(result.probs[i][choice]) >= CONSISTENCY_SURE))
+        letters = _word_letters(pos)
+        choice = result.best[i]
+        out.append(None if letters is None else _Reading(
+            letters, pos.cands[choice], not pos.editable or float(result.probs[i][choice]) >= CONSISTENCY_SURE))
     return out
 
 
@@ -426,8 +431,7 @@ class _LineHint:
         return out
 
     def bonus(self, positions: list[_Position]) -> list[np.ndarray]:
-        letters = [_letters(p.text) if p.text.isalpha() and p.part is None and " " not in p.text else None
-                   for p in positions]
+        letters = [_word_letters(p) for p in positions]
         out = []
         for i, pos in enumerate(positions):
             bonus = np.zeros(len(pos.cands))
