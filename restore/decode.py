@@ -26,39 +26,37 @@ MAX_SPAN = 256
 
 
 def decode(model: NgramModel, candidates: list[list[str]],
-           unary: list[np.ndarray] | None = None) -> Decoded:
+           unary: list[np.ndarray] | None = None, ids: list[np.ndarray] | None = None) -> Decoded:
     """Best sequence over ``candidates`` (LM tokens), with per-position confidences.
 
     ``unary`` adds a score per candidate (the neural encoder's weighted
-    log-probabilities) to the trigram's, inside the same search.
+    log-probabilities) to the trigram's, inside the same search.  ``ids``: the
+    candidates' ids in ``model``, when the caller has them already.
     """
-    if len(candidates) > MAX_SPAN:
-        parts = [_decode_span(model, candidates[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN])
-                 for i in range(0, len(candidates), MAX_SPAN)]
+    ids = [model.ids(c) for c in candidates] if ids is None else ids
+    if len(ids) > MAX_SPAN:
+        parts = [_decode_span(model, ids[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN])
+                 for i in range(0, len(ids), MAX_SPAN)]
         return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs],
                        sum(p.score for p in parts))
-    return _decode_span(model, candidates, unary)
+    return _decode_span(model, ids, unary)
 
 
-def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.ndarray] | None) -> Decoded:
-    n = len(candidates)
+def _decode_span(model: NgramModel, ids: list[np.ndarray], unary: list[np.ndarray] | None) -> Decoded:
+    n = len(ids)
     if n == 0:
         return Decoded([], [])
-    ids = [model.ids(c) for c in candidates]
     bos = model.ids([BOS])
     seq = [bos, bos, *ids]
     # alpha[i][b, c]: best score of the prefix ending with x[i-1]=b, x[i]=c (i indexes seq)
     alpha: list[np.ndarray] = [np.zeros((1, 1)), np.zeros((1, 1))]
     trans: list[np.ndarray] = [None, None]  # trans[i][a, b, c] = log p(c | a, b)
     # every position's trigram queries in one batch: numpy's per-call cost, not the lookups, dominates
-    grids = [_grid(seq[i - 2], seq[i - 1], seq[i]) for i in range(2, len(seq))]
-    flat = model.logp(*(np.concatenate([g[k] for g in grids]) for k in range(3)))
-    offset = 0
+    flat, starts = model.transitions(seq)
     for i in range(2, len(seq)):
         shape = (len(seq[i - 2]), len(seq[i - 1]), len(seq[i]))
-        size = shape[0] * shape[1] * shape[2]
-        t = flat[offset:offset + size].reshape(shape)
-        offset += size
+        offset = int(starts[i - 2])
+        t = flat[offset:offset + shape[0] * shape[1] * shape[2]].reshape(shape)
         if unary is not None:
             t = t + unary[i - 2][None, None, :]
         trans.append(t)
@@ -68,12 +66,8 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
     beta[-1] = np.zeros_like(alpha[-1])
     for i in range(len(seq) - 2, 1, -1):
         beta[i] = (trans[i + 1] + beta[i + 1][None, :, :]).max(axis=2)
-    best: list[int] = []
-    probs: list[np.ndarray] = []
-    for i in range(2, len(seq)):
-        scores = (alpha[i] + beta[i]).max(axis=0)
-        p = np.exp(scores - scores.max())
-        probs.append(p / p.sum())
+    scores = [(alpha[i] + beta[i]).max(axis=0) for i in range(2, len(seq))]
+    probs = [np.exp(p) for p in log_softmax_segments(np.concatenate(scores), [len(x) for x in scores])]
     # backtrack the single best path so choices are jointly consistent
     last = len(seq) - 1
     b, c = np.unravel_index(int(np.argmax(alpha[last])), alpha[last].shape)
@@ -85,7 +79,12 @@ def _decode_span(model: NgramModel, candidates: list[list[str]], unary: list[np.
     return Decoded(best, probs, float(alpha[last].max()))
 
 
-def _grid(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (a, b, c) combination as three flat arrays in C order: ``np.meshgrid(..., indexing="ij")``
-    raveled, without its broadcasting machinery (a third of the decode time on short positions)."""
-    return (np.repeat(a, len(b) * len(c)), np.tile(np.repeat(b, len(c)), len(a)), np.tile(c, len(a) * len(b)))
+def log_softmax_segments(values: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """log-softmax of each of several vectors laid end to end: a handful of numpy calls for a whole
+    line instead of a handful for each word."""
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    values = values - np.maximum.reduceat(values, starts)[owner]
+    values = values - np.log(np.add.reduceat(np.exp(values), starts))[owner]
+    return [values[s:s + n] for s, n in zip(starts.tolist(), sizes)]
+

@@ -14,6 +14,7 @@ back-off form of interpolated Kneser-Ney), so a batch of queries is a few
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 ID_BITS = 21  # vocabularies up to 2 M entries
 
 
+@functools.lru_cache(maxsize=100_000)
 def lm_token(token: str) -> str:
     """The LM's view of one token: syllables themselves, the rest by class."""
     if token.isdigit() or any(ch.isdigit() for ch in token):
@@ -89,6 +91,46 @@ class NgramModel:
         backed = out + np.where(ctx_found, ctx_backoff, 0.0)
         return np.where(found_tri, tri_val, backed)
 
+    def transitions(self, seq: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """log P(c | a, b) for every choice a of seq[i-2], b of seq[i-1], c of seq[i] (i >= 2), flat in
+        C order one position after the other, and where each position's block starts.
+
+        Equal to ``logp`` on the full grids, but a bigram is looked up once per (b, c) and a
+        context once per (a, b), not once per (a, b, c), and a trigram only where its context
+        and its last two words exist: most combinations of accented forms are no trigram."""
+        sizes = np.array([len(s) for s in seq], np.int64)
+        ids = np.concatenate(seq).astype(np.int64)
+        first = _starts(sizes)  # where each position's choices start in ids
+        sa, sb, sc = sizes[:-2], sizes[1:-1], sizes[2:]
+        fa, fb, fc = first[:-2], first[1:-1], first[2:]
+
+        def pairs(n1, n2, f1, f2):
+            """Flat (x, y) pairs of two neighbouring positions' choices: ids index of each, block starts."""
+            pos, local, starts = _ragged(n1 * n2)
+            return f1[pos] + local // n2[pos], f2[pos] + local % n2[pos], starts
+
+        b_of_bc, c_of_bc, bc_start = pairs(sb, sc, fb, fc)
+        bi_ids = (ids[b_of_bc] << ID_BITS) | ids[c_of_bc]
+        found_bi, bi_val = _lookup(self.bi_keys, self.bi_logp, bi_ids)
+        unigram = self.uni_logp[ids[c_of_bc]].astype(np.float64) + self.uni_backoff[ids[b_of_bc]]
+        bigram = np.where(found_bi, bi_val, unigram)
+        a_of_ab, b_of_ab, ab_start = pairs(sa, sb, fa, fb)
+        ctx_found, ctx_backoff = _lookup(self.bi_keys, self.bi_backoff, (ids[a_of_ab] << ID_BITS) | ids[b_of_ab])
+        ctx_backoff = np.where(ctx_found, ctx_backoff, 0.0)
+        # every (a, b, c): its (a, b) pair and its (b, c) pair
+        pos, local, starts = _ragged(sa * sb * sc)
+        ab = ab_start[pos] + local // sc[pos]
+        bc = bc_start[pos] + local % (sb[pos] * sc[pos])
+        out = bigram[bc] + ctx_backoff[ab]
+        # a stored trigram has its context and its last two words stored as bigrams (kneser_ney keeps
+        # every suffix), so only those combinations need the trigram table
+        open_ctx = np.flatnonzero(ctx_found[ab] & found_bi[bc])
+        if len(open_ctx):
+            tri = (ids[a_of_ab[ab[open_ctx]]] << (2 * ID_BITS)) | bi_ids[bc[open_ctx]]
+            found_tri, tri_val = _lookup(self.tri_keys, self.tri_logp, tri)
+            out[open_ctx[found_tri]] = tri_val[found_tri]
+        return out, starts
+
     def score_tokens(self, tokens: list[str]) -> float:
         """Total log-probability of a token sequence after a sentence start."""
         ids = self.ids([BOS, BOS, *tokens])
@@ -118,6 +160,18 @@ class NgramModel:
                 bi_keys=data["bi_keys"], bi_logp=data["bi_logp"], bi_backoff=data["bi_backoff"],
                 tri_keys=data["tri_keys"], tri_logp=data["tri_logp"],
             )
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+
+
+def _ragged(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For blocks of these sizes laid end to end: each entry's block, its index inside the block, and
+    where each block starts."""
+    starts = _starts(sizes)
+    pos = np.repeat(np.arange(len(sizes)), sizes)
+    return pos, np.arange(int(sizes.sum()), dtype=np.int64) - starts[pos], starts
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -71,16 +71,17 @@ class Move:
     confidence: float
 
 
-def restore_order(lines: list[str], model: NgramModel,
-                  candidates: CandidateGenerator | None = None) -> tuple[list[str], list[Move], list[int]]:
+def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGenerator | None = None,
+                  reports: list[detect.LineReport] | None = None) -> tuple[list[str], list[Move], list[int]]:
     """Lines in reading order, the moves made, and for each output line its input index.
 
     ``candidates`` lets misspelt words at line edges ("nuroc") be read as the syllables
     they may stand for when joins are scored; without it they count as unknown words.
+    ``reports``: the lines' ``detect.analyse_line`` reports, when the caller has them already.
     """
     order = list(range(len(lines)))
     moves: list[Move] = []
-    damaged = _damaged_lines(lines)
+    damaged = _damaged_lines(lines, [detect.analyse_line(ln) for ln in lines] if reports is None else reports)
     i = 0
     while i < len(lines):
         if not damaged[i] or not lines[i].strip():
@@ -129,11 +130,11 @@ def restore_order(lines: list[str], model: NgramModel,
     return [lines[k] for k in order], moves, order
 
 
-def _damaged_lines(lines: list[str]) -> list[bool]:
+def _damaged_lines(lines: list[str], reports: list[detect.LineReport]) -> list[bool]:
     """Lines that may move: damaged ones and blank ones, a lone clean line between damaged ones, and a
     fragment too short to judge ("đỏ.") next to a damaged line: OCR of a damaged block gets some lines
     right, and they must not cut the block in two or be left behind."""
-    damaged = [not ln.strip() or detect.analyse_line(ln).label not in detect.UNTOUCHED for ln in lines]
+    damaged = [not ln.strip() or report.label not in detect.UNTOUCHED for ln, report in zip(lines, reports)]
     text = [k for k, ln in enumerate(lines) if ln.strip()]
     bridged = list(damaged)
     for before, k, after in zip([-1, *text], text, [*text[1:], -1]):

@@ -24,7 +24,7 @@ import numpy as np
 from . import detect, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
-from .decode import decode
+from .decode import Decoded, decode
 from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token
 
 #: below this a change is flagged, not applied.  Keeping an accent-stripped word as it is is almost always
@@ -37,6 +37,8 @@ DEFAULT_MIN_CONFIDENCE = 0.3
 LONE_PLAIN_CONFIDENCE = 0.97
 NGRAM_FILE = "restore-ngram.npz"
 NEURAL_ONNX = "restore-neural.onnx"
+#: the same encoder with 8-bit weights (restore.neural.quantize): what is served when it is there
+NEURAL_INT8 = "restore-neural.int8.onnx"
 NEURAL_TABLES = "restore-neural.npz"
 #: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
 SUSPECT_CONFIDENCE = 0.9
@@ -104,9 +106,14 @@ class Restorer:
         self.candidates = CandidateGenerator(model)
         # the second pass decodes a line again with the same words: its encoder vectors are read back
         self._encode = functools.lru_cache(maxsize=1024)(lambda tokens: scorer.encode(list(tokens)))
+        # the same word with the same candidates costs the same everywhere ("cac" in every line)
+        self._word_costs = functools.lru_cache(maxsize=50_000)(self._letter_costs_uncached)
+        self._ids = functools.lru_cache(maxsize=50_000)(model.ids)
 
     @classmethod
-    def load(cls, directory: Path | None = None, neural: bool = True) -> "Restorer | None":
+    def load(cls, directory: Path | None = None, neural: bool = True,
+             full_precision: bool = False) -> "Restorer | None":
+        """``full_precision``: serve the float encoder even where the 8-bit one is there."""
         directory = directory or models_dir()
         path = directory / NGRAM_FILE
         if not path.exists():
@@ -114,11 +121,13 @@ class Restorer:
         model = NgramModel.load(path)
         name = f"syllable trigram ({path.name})"
         scorer = None
-        if neural and (directory / NEURAL_ONNX).exists() and (directory / NEURAL_TABLES).exists():
+        encoder = directory / (NEURAL_ONNX if full_precision or not (directory / NEURAL_INT8).exists()
+                               else NEURAL_INT8)
+        if neural and encoder.exists() and (directory / NEURAL_TABLES).exists():
             from .neural_runtime import NeuralScorer
 
-            scorer = NeuralScorer(directory / NEURAL_ONNX, directory / NEURAL_TABLES)
-            name = f"syllable trigram + neural encoder ({NEURAL_ONNX})"
+            scorer = NeuralScorer(encoder, directory / NEURAL_TABLES)
+            name = f"syllable trigram + neural encoder ({encoder.name})"
         return cls(model, name=name, scorer=scorer)
 
     def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
@@ -129,7 +138,8 @@ class Restorer:
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
-        ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates)
+        reports = [detect.analyse_line(line) for line in lines]
+        ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports)
         offsets = _line_offsets(text)
         for move in moves:
             end = offsets[move.end - 1] + len(move.before_last)
@@ -138,7 +148,8 @@ class Restorer:
         line_changes: dict[int, list[Change]] = {}
         readings: list[list[_Reading | None]] = []
         todo: list[tuple[int, detect.LineReport, frozenset[int]]] = []
-        for index, (line, report) in enumerate(zip(ordered, _reports_in_context(ordered))):
+        in_context = _reports_in_context(ordered, [reports[k] for k in source])
+        for index, (line, report) in enumerate(zip(ordered, in_context)):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
             unsure = {w.start for w in report.words
@@ -173,14 +184,14 @@ class Restorer:
         positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure)
         if not any(p.editable for p in positions):
             return line, [], _as_written(line)
-        result = decode(self.model, [p.cands for p in positions], self._unary(positions, hint))
+        result = self._decode(positions, hint)
         # two syllables run together ("duan"): split when the line then reads better
         splits: set[int] = set()
         for word in report.words:
             suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
             if suspect and self.candidates.split(word.text):
                 trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), frozenset(), unsure)
-                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial, hint))
+                alternative = self._decode(trial, hint)
                 if alternative.score > result.score:
                     splits.add(word.start)
                     positions, result = trial, alternative
@@ -194,13 +205,17 @@ class Restorer:
                     and self.candidates.accent_forms(first.text + second.text)):
                 trial = self._positions(line, report, by_start, frozenset(splits),
                                         frozenset(merges | {first.start}), unsure)
-                alternative = decode(self.model, [p.cands for p in trial], self._unary(trial, hint))
+                alternative = self._decode(trial, hint)
                 if alternative.score - MERGE_COST > result.score:
                     merges.add(first.start)
                     taken |= {first.start, second.start}
                     positions, result = trial, alternative
         new_line, changes = self._apply(line, positions, result, by_start, style, min_confidence, unsure)
         return new_line, changes, _readings(positions, result)
+
+    def _decode(self, positions: list["_Position"], hint: "_LineHint | None") -> "Decoded":
+        ids = [self._ids(tuple(p.cands)) for p in positions]
+        return decode(self.model, [p.cands for p in positions], self._unary(positions, ids, hint), ids)
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
                    splits: frozenset[int], merges: frozenset[int], unsure: frozenset[int]) -> list["_Position"]:
@@ -278,7 +293,8 @@ class Restorer:
         pieces.append(line[cursor:])
         return "".join(pieces), changes
 
-    def _unary(self, positions: list["_Position"], hint: "_LineHint | None" = None) -> list[np.ndarray]:
+    def _unary(self, positions: list["_Position"], ids: list[np.ndarray],
+               hint: "_LineHint | None" = None) -> list[np.ndarray]:
         """A score per candidate besides the trigram's: the encoder's weighted log-probabilities,
         a cost for keeping a word that is no syllable as it is, and (second pass) what the rest of
         the document wrote in the same place."""
@@ -289,21 +305,26 @@ class Restorer:
             return out
         vectors = self._encode(tuple(p.cands[0] if p.part is not None or " " in p.text else p.text
                                      for p in positions))
-        for i, (vector, pos) in enumerate(zip(vectors, positions)):
-            if pos.editable and len(pos.cands) > 1:
-                out[i] = out[i] + self.neural_weight * self.scorer.candidate_logprobs(vector, self.model.ids(pos.cands))
+        scored = [i for i, pos in enumerate(positions) if pos.editable and len(pos.cands) > 1]
+        if scored:
+            logprobs = self.scorer.candidate_logprobs(vectors[scored], [ids[i] for i in scored])
+            for i, lp in zip(scored, logprobs):
+                out[i] = out[i] + self.neural_weight * lp
         return out
 
     def _letter_costs(self, pos: "_Position") -> np.ndarray:
+        if not pos.editable or len(pos.cands) < 2 or pos.part is not None:
+            return np.zeros(len(pos.cands))
+        return self._word_costs(pos.text.lower(), tuple(pos.cands)).copy()
+
+    def _letter_costs_uncached(self, word: str, cands: tuple[str, ...]) -> np.ndarray:
         """Keeping a word that is no syllable costs KEEP_INVALID_COST and each letter edit past the first
         EXTRA_EDIT_COST; respelling a word that is a syllable costs RESPELL_COST; accents are free."""
-        cost = np.zeros(len(pos.cands))
-        if not pos.editable or len(pos.cands) < 2 or pos.part is not None:
-            return cost
-        letters = vn.strip_accents(pos.text.lower())
+        cost = np.zeros(len(cands))
+        letters = vn.strip_accents(word)
         if vn.is_valid(letters, strict=True):
-            return cost - RESPELL_COST * np.array([vn.strip_accents(c) != letters for c in pos.cands])
-        for i, cand in enumerate(pos.cands):
+            return cost - RESPELL_COST * np.array([vn.strip_accents(c) != letters for c in cands])
+        for i, cand in enumerate(cands):
             edits = self.candidates.letter_edits(letters, cand) if cand != FOREIGN else 0
             cost[i] = -KEEP_INVALID_COST if cand == FOREIGN else -EXTRA_EDIT_COST * max(0, edits - 1)
         return cost
@@ -458,12 +479,11 @@ class _LineHint:
         return False
 
 
-def _reports_in_context(lines: list[str]) -> list[detect.LineReport]:
+def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> list[detect.LineReport]:
     """Line reports, where a stripped or mixed line next to a garbled one (no blank line between) is read
     as garbled too: OCR damages a section, not a line, and a short line may hold only one visible
     slip ("truong" for "trong" is a word, so it shows nothing).  Dev, 150 legal paragraphs in lines of
     12 words, 15 % garbled: WER 13.29 % -> 13.01 %."""
-    reports = [detect.analyse_line(line) for line in lines]
     out = list(reports)
     for k, report in enumerate(reports):
         if report.label in ("accent-stripped", "mixed") and any(

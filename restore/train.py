@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import corpus
 from .ngram import NgramCounter
-from .repair import NEURAL_ONNX, NEURAL_TABLES, NGRAM_FILE
+from .repair import NEURAL_INT8, NEURAL_ONNX, NEURAL_TABLES, NGRAM_FILE
 
 #: the encoder reads the legal documents this many times: they are the register of official documents
 #: but a sixth of the corpus (4 M of 22 M syllables)
@@ -68,7 +68,8 @@ def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float
     ckpt = neural.train(np.asarray(ids), model, work_dir, minutes=minutes, progress=progress, warm_start=start)
     onnx_path = out_dir / NEURAL_ONNX
     neural.export(ckpt, model, onnx_path, out_dir / NEURAL_TABLES)
-    for path in (onnx_path, out_dir / NEURAL_TABLES):
+    neural.quantize(onnx_path, out_dir / NEURAL_INT8)
+    for path in (onnx_path, out_dir / NEURAL_INT8, out_dir / NEURAL_TABLES):
         os.chmod(path, 0o644)
     return onnx_path
 

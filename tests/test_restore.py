@@ -15,7 +15,7 @@ import pytest
 from restore import corpus, detect, reorder, repair
 from restore import vietnamese as vn
 from restore.damage import reverse_run, wrap
-from restore.repair import Restorer, load_restorer
+from restore.repair import NEURAL_INT8, NEURAL_ONNX, Restorer, load_restorer
 from vanban.metrics import wer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "restore"
@@ -310,20 +310,33 @@ def test_training_can_start_from_the_committed_encoder():
 
 
 @needs_neural
-def test_onnx_encoder_agrees_with_torch(restorer):
+def test_onnx_encoder_agrees_with_torch():
     # the npz holds a probe and torch's hidden states for it, recorded at export time
-    assert restorer.scorer is not None
-    assert restorer.scorer.self_check() < 1e-3
+    full = Restorer.load(full_precision=True)
+    assert full.scorer is not None and full.scorer.self_check() < 1e-3
+
+
+@needs_neural
+def test_served_8bit_encoder_repairs_as_the_float_one(restorer):
+    """The shipped encoder has 8-bit weights (twice as fast); on our fixtures it must choose as the
+    float encoder that torch is checked against."""
+    full = Restorer.load(full_precision=True)
+    assert restorer.name.endswith(f"({NEURAL_INT8})") and full.name.endswith(f"({NEURAL_ONNX})")
+    assert 1e-3 < restorer.scorer.self_check() < 0.5  # quantised: near the float encoder, not equal
+    for name in ("stripped", "garbled", "section"):
+        damaged, _ = pair(name)
+        assert restorer.repair(damaged).text == full.repair(damaged).text, name
 
 
 @needs_neural
 def test_neural_scores_only_the_candidates(restorer):
     scorer = restorer.scorer
     vectors = scorer.encode(["các", "co", "quan", "nha", "nuoc"])
-    ids = restorer.model.ids(["nước", "nuốc", "nược"])
-    logp = scorer.candidate_logprobs(vectors[4], ids)
-    assert logp.shape == (3,) and abs(float(np.exp(logp).sum()) - 1.0) < 1e-5
-    assert int(np.argmax(logp)) == 0  # "nhà nước"
+    ids = [restorer.model.ids(["cơ", "có", "cờ", "co"]), restorer.model.ids(["nước", "nuốc", "nược"])]
+    has, water = scorer.candidate_logprobs(vectors[[1, 4]], ids)
+    assert has.shape == (4,) and water.shape == (3,)
+    assert abs(float(np.exp(has).sum()) - 1.0) < 1e-5 and abs(float(np.exp(water).sum()) - 1.0) < 1e-5
+    assert int(np.argmax(has)) == 0 and int(np.argmax(water)) == 0  # "các cơ quan nhà nước"
 
 
 def test_words_the_ocr_engine_doubted_may_change_in_a_clean_line(restorer):
@@ -334,6 +347,22 @@ def test_words_the_ocr_engine_doubted_may_change_in_a_clean_line(restorer):
     assert result.text == text.replace("Cân", "Cần")
     change = next(c for c in result.changes if c.applied)
     assert (change.start, change.before, change.after) == (doubted, "Cân", "Cần")
+
+
+def test_transition_tables_equal_single_trigram_queries(restorer):
+    """The decoder's batched table (bigrams and contexts looked up once, trigrams only where they can
+    exist) holds exactly what one query per (a, b, c) gives."""
+    model = restorer.model
+    rng = np.random.default_rng(3)
+    common = np.argsort(-model.uni_logp)[:2000]
+    for _ in range(30):
+        seq = [model.ids(["<s>"])] * 2 + [common[rng.integers(0, len(common), size=rng.integers(1, 9))]
+                                          for _ in range(rng.integers(1, 12))]
+        flat, starts = model.transitions(seq)
+        for i in range(2, len(seq)):
+            a, b, c = np.meshgrid(seq[i - 2], seq[i - 1], seq[i], indexing="ij")
+            block = flat[starts[i - 2]:starts[i - 2] + a.size]
+            assert np.array_equal(block, model.logp(a.ravel(), b.ravel(), c.ravel()))
 
 
 @pytest.mark.parametrize("discount", [None, 0.75])
