@@ -95,38 +95,33 @@ class NgramModel:
         """log P(c | a, b) for every choice a of seq[i-2], b of seq[i-1], c of seq[i] (i >= 2), flat in
         C order one position after the other, and where each position's block starts.
 
-        Equal to ``logp`` on the full grids, but a bigram is looked up once per (b, c) and a
-        context once per (a, b), not once per (a, b, c), and a trigram only where its context
-        and its last two words exist: most combinations of accented forms are no trigram."""
+        Equal to ``logp`` on the full grids, but each pair of neighbouring choices is looked up
+        once in the bigram table (as the (b, c) of one position it gives the bigram, as the (a, b)
+        of the next the context's back-off weight), and a trigram only where its context and its
+        last two words are stored: most combinations of accented forms are no trigram."""
         sizes = np.array([len(s) for s in seq], np.int64)
         ids = np.concatenate(seq).astype(np.int64)
         first = _starts(sizes)  # where each position's choices start in ids
+        # pair block j: every choice of seq[j] beside every choice of seq[j + 1]
+        pos, local, pair_start = _ragged(sizes[:-1] * sizes[1:])
+        right = sizes[1:][pos]
+        left_ids, right_ids = ids[first[:-1][pos] + local // right], ids[first[1:][pos] + local % right]
+        pair_ids = (left_ids << ID_BITS) | right_ids
+        found, index = _find(self.bi_keys, pair_ids)
+        stored = found.any()
+        unigram = self.uni_logp[right_ids].astype(np.float64) + self.uni_backoff[left_ids]
+        bigram = np.where(found, self.bi_logp[index], unigram) if stored else unigram
+        backoff = np.where(found, self.bi_backoff[index], 0.0) if stored else np.zeros(len(pair_ids))
+        # every (a, b, c) of position i: its (a, b) in pair block i - 2, its (b, c) in block i - 1
         sa, sb, sc = sizes[:-2], sizes[1:-1], sizes[2:]
-        fa, fb, fc = first[:-2], first[1:-1], first[2:]
-
-        def pairs(n1, n2, f1, f2):
-            """Flat (x, y) pairs of two neighbouring positions' choices: ids index of each, block starts."""
-            pos, local, starts = _ragged(n1 * n2)
-            return f1[pos] + local // n2[pos], f2[pos] + local % n2[pos], starts
-
-        b_of_bc, c_of_bc, bc_start = pairs(sb, sc, fb, fc)
-        bi_ids = (ids[b_of_bc] << ID_BITS) | ids[c_of_bc]
-        found_bi, bi_val = _lookup(self.bi_keys, self.bi_logp, bi_ids)
-        unigram = self.uni_logp[ids[c_of_bc]].astype(np.float64) + self.uni_backoff[ids[b_of_bc]]
-        bigram = np.where(found_bi, bi_val, unigram)
-        a_of_ab, b_of_ab, ab_start = pairs(sa, sb, fa, fb)
-        ctx_found, ctx_backoff = _lookup(self.bi_keys, self.bi_backoff, (ids[a_of_ab] << ID_BITS) | ids[b_of_ab])
-        ctx_backoff = np.where(ctx_found, ctx_backoff, 0.0)
-        # every (a, b, c): its (a, b) pair and its (b, c) pair
         pos, local, starts = _ragged(sa * sb * sc)
-        ab = ab_start[pos] + local // sc[pos]
-        bc = bc_start[pos] + local % (sb[pos] * sc[pos])
-        out = bigram[bc] + ctx_backoff[ab]
-        # a stored trigram has its context and its last two words stored as bigrams (kneser_ney keeps
-        # every suffix), so only those combinations need the trigram table
-        open_ctx = np.flatnonzero(ctx_found[ab] & found_bi[bc])
+        ab = pair_start[:-1][pos] + local // sc[pos]
+        bc = pair_start[1:][pos] + local % (sb[pos] * sc[pos])
+        out = bigram[bc] + backoff[ab]
+        # kneser_ney stores every trigram's context and suffix as bigrams, so only those can be trigrams
+        open_ctx = np.flatnonzero(found[ab] & found[bc])
         if len(open_ctx):
-            tri = (ids[a_of_ab[ab[open_ctx]]] << (2 * ID_BITS)) | bi_ids[bc[open_ctx]]
+            tri = (left_ids[ab[open_ctx]] << (2 * ID_BITS)) | pair_ids[bc[open_ctx]]
             found_tri, tri_val = _lookup(self.tri_keys, self.tri_logp, tri)
             out[open_ctx[found_tri]] = tri_val[found_tri]
         return out, starts
@@ -174,15 +169,20 @@ def _ragged(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return pos, np.arange(int(sizes.sum()), dtype=np.int64) - starts[pos], starts
 
 
-def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _find(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each query is among the sorted keys, and where (clamped into the table where not)."""
     if len(keys) == 0:
-        return np.zeros(len(queries), bool), np.zeros(len(queries))
+        return np.zeros(len(queries), bool), np.zeros(len(queries), np.int64)
     # distinct queries in ascending order: numpy's binary search then resumes where the last one ended
     # instead of missing the cache over the whole table for every query
     distinct, back = np.unique(queries, return_inverse=True)
     pos = np.minimum(np.searchsorted(keys, distinct), len(keys) - 1)
-    found = keys[pos] == distinct
-    return found[back], values[pos].astype(np.float64)[back]
+    return (keys[pos] == distinct)[back], pos[back]
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    found, index = _find(keys, queries)
+    return found, (values[index].astype(np.float64) if len(keys) else np.zeros(len(queries)))
 
 
 # ---------------------------------------------------------------- training
