@@ -25,29 +25,32 @@ class Decoded:
 MAX_SPAN = 256
 
 
-def decode(model: NgramModel, candidates: list[list[str]],
-           unary: list[np.ndarray] | None = None, ids: list[np.ndarray] | None = None) -> Decoded:
+def decode(model: NgramModel, candidates: list[list[str]], unary: list[np.ndarray] | None = None,
+           ids: list[np.ndarray] | None = None, before: list[int] = ()) -> Decoded:
     """Best sequence over ``candidates`` (LM tokens), with per-position confidences.
 
     ``unary`` adds a score per candidate (the neural encoder's weighted
     log-probabilities) to the trigram's, inside the same search.  ``ids``: the
-    candidates' ids in ``model``, when the caller has them already.
+    candidates' ids in ``model``, when the caller has them already.  ``before``:
+    ids of up to two tokens the sequence reads on from (else a sentence start).
     """
     ids = [model.ids(c) for c in candidates] if ids is None else ids
     if len(ids) > MAX_SPAN:
-        parts = [_decode_span(model, ids[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN])
+        parts = [_decode_span(model, ids[i:i + MAX_SPAN], None if unary is None else unary[i:i + MAX_SPAN],
+                              before if i == 0 else ())
                  for i in range(0, len(ids), MAX_SPAN)]
         return Decoded([b for p in parts for b in p.best], [q for p in parts for q in p.probs],
                        sum(p.score for p in parts))
-    return _decode_span(model, ids, unary)
+    return _decode_span(model, ids, unary, before)
 
 
-def _decode_span(model: NgramModel, ids: list[np.ndarray], unary: list[np.ndarray] | None) -> Decoded:
+def _decode_span(model: NgramModel, ids: list[np.ndarray], unary: list[np.ndarray] | None,
+                 before: list[int]) -> Decoded:
     n = len(ids)
     if n == 0:
         return Decoded([], [])
-    bos = model.ids([BOS])
-    seq = [bos, bos, *ids]
+    bos = model.vocab[BOS]
+    seq = [np.array([t]) for t in [bos, bos, *before][-2:]] + list(ids)
     # alpha[i][b, c]: best score of the prefix ending with x[i-1]=b, x[i]=c (i indexes seq)
     alpha: list[np.ndarray] = [np.zeros((1, 1)), np.zeros((1, 1))]
     trans: list[np.ndarray] = [None, None]  # trans[i][a, b, c] = log p(c | a, b)

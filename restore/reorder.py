@@ -188,7 +188,7 @@ class _RunSearch:
         self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
         self.closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
         # OCR keeps case: a sentence opens with a capital, a number or a dash, not in lower case
-        self.lower = [_opens_in_lower_case(ln) for ln in lines]
+        self.lower = [opens_in_lower_case(ln) for ln in lines]
         self.full_stop = [ln.rstrip().endswith((".", "!", "?")) for ln in lines]
         # gap[k]: a blank line stands between lines k and k+1.  A reversal keeps blank lines in their
         # mirrored places, so whichever two lines meet across one meet as paragraph end and start
@@ -323,7 +323,9 @@ class _RunSearch:
         return total + self.closing[prev]
 
 
-def _opens_in_lower_case(line: str) -> bool:
+def opens_in_lower_case(line: str) -> bool:
+    """A line that goes on with a sentence: OCR keeps case, and a sentence opens with a capital, a number
+    or a dash."""
     first = line.lstrip()[:1]
     return first.isalpha() and first.islower()
 

@@ -25,7 +25,7 @@ from . import detect, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .decode import Decoded, decode
-from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token
+from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token, lm_tokens
 
 #: below this a change is flagged, not applied.  Keeping an accent-stripped word as it is is almost always
 #: wrong, so a best guess between close accented forms beats the original.  Dev, 1,000 legal lines
@@ -63,6 +63,10 @@ MERGE_COST = 3.0
 #: first-pass reading counts as evidence (tuned on dev, see _Consistency)
 CONSISTENCY_WEIGHT = 1.0
 CONSISTENCY_SURE = 0.9
+#: a line that goes on from the line before it (that line breaks off mid-sentence, this one opens in
+#: lower case, as the lines of a page do) is read on from that line's last two words, and the encoder
+#: sees this many tokens of each such neighbour (tuned on dev, see _Context)
+CONTEXT_TOKENS = 8
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,8 @@ class Restorer:
         out_lines = list(ordered)
         line_changes: dict[int, list[Change]] = {}
         readings: list[list[_Reading | None]] = []
-        todo: list[tuple[int, detect.LineReport, frozenset[int]]] = []
         in_context = _reports_in_context(ordered, [reports[k] for k in source])
+        todo: list[tuple[int, detect.LineReport, frozenset[int], _Context]] = []
         for index, (line, report) in enumerate(zip(ordered, in_context)):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
@@ -157,20 +161,21 @@ class Restorer:
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 readings.append(_as_written(line))
                 continue
-            todo.append((index, report, frozenset(unsure)))
-            out_lines[index], line_changes[index], reading = self._repair_line(line, report, style, min_confidence,
-                                                                               frozenset(unsure))
+            context = _Context.around(out_lines, ordered, index)  # the line before as repaired already
+            todo.append((index, report, frozenset(unsure), context))
+            out_lines[index], line_changes[index], reading = self._repair_line(
+                line, report, style, min_confidence, frozenset(unsure), context=context)
             readings.append(reading)
         # second pass: a damaged line is read again when the rest of the document wrote one of its word
         # pairs otherwise than this line's first reading did ("truong nuroc" read "trong nước" elsewhere)
         if todo and len(ordered) >= 2 and CONSISTENCY_WEIGHT > 0:
             consistency = _Consistency(readings)
-            for index, report, unsure in todo:
+            for index, report, unsure, context in todo:
                 hint = consistency.for_line(readings[index])
                 if hint.disagrees(readings[index]):
                     out_lines[index], line_changes[index], _ = self._repair_line(
-                        ordered[index], report, style, min_confidence, unsure, hint)
-        for index, _, _ in todo:
+                        ordered[index], report, style, min_confidence, unsure, hint, context)
+        for index, *_ in todo:
             base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in line_changes[index])
@@ -178,20 +183,20 @@ class Restorer:
 
     def _repair_line(self, line: str, report: detect.LineReport, style: str, min_confidence: float,
                      unsure: frozenset[int] = frozenset(), hint: "_LineHint | None" = None,
-                     ) -> tuple[str, list[Change], list["_Reading | None"]]:
+                     context: "_Context | None" = None) -> tuple[str, list[Change], list["_Reading | None"]]:
         """The repaired line, its changes, and how each of its tokens was read (for the second pass)."""
         by_start = {w.start: w for w in report.words}
         positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure)
         if not any(p.editable for p in positions):
             return line, [], _as_written(line)
-        result = self._decode(positions, hint)
+        result = self._decode(positions, hint, context)
         # two syllables run together ("duan"): split when the line then reads better
         splits: set[int] = set()
         for word in report.words:
             suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
             if suspect and self.candidates.split(word.text):
                 trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), frozenset(), unsure)
-                alternative = self._decode(trial, hint)
+                alternative = self._decode(trial, hint, context)
                 if alternative.score > result.score:
                     splits.add(word.start)
                     positions, result = trial, alternative
@@ -205,7 +210,7 @@ class Restorer:
                     and self.candidates.accent_forms(first.text + second.text)):
                 trial = self._positions(line, report, by_start, frozenset(splits),
                                         frozenset(merges | {first.start}), unsure)
-                alternative = self._decode(trial, hint)
+                alternative = self._decode(trial, hint, context)
                 if alternative.score - MERGE_COST > result.score:
                     merges.add(first.start)
                     taken |= {first.start, second.start}
@@ -213,9 +218,12 @@ class Restorer:
         new_line, changes = self._apply(line, positions, result, by_start, style, min_confidence, unsure)
         return new_line, changes, _readings(positions, result)
 
-    def _decode(self, positions: list["_Position"], hint: "_LineHint | None") -> "Decoded":
+    def _decode(self, positions: list["_Position"], hint: "_LineHint | None",
+                context: "_Context | None") -> "Decoded":
         ids = [self._ids(tuple(p.cands)) for p in positions]
-        return decode(self.model, [p.cands for p in positions], self._unary(positions, ids, hint), ids)
+        before = [] if context is None else self._ids(context.last_read).tolist()
+        return decode(self.model, [p.cands for p in positions], self._unary(positions, ids, hint, context), ids,
+                      before=before)
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
                    splits: frozenset[int], merges: frozenset[int], unsure: frozenset[int]) -> list["_Position"]:
@@ -293,8 +301,8 @@ class Restorer:
         pieces.append(line[cursor:])
         return "".join(pieces), changes
 
-    def _unary(self, positions: list["_Position"], ids: list[np.ndarray],
-               hint: "_LineHint | None" = None) -> list[np.ndarray]:
+    def _unary(self, positions: list["_Position"], ids: list[np.ndarray], hint: "_LineHint | None" = None,
+               context: "_Context | None" = None) -> list[np.ndarray]:
         """A score per candidate besides the trigram's: the encoder's weighted log-probabilities,
         a cost for keeping a word that is no syllable as it is, and (second pass) what the rest of
         the document wrote in the same place."""
@@ -303,8 +311,9 @@ class Restorer:
             out = [a + b for a, b in zip(out, hint.bonus(positions))]
         if self.scorer is None:
             return out
-        vectors = self._encode(tuple(p.cands[0] if p.part is not None or " " in p.text else p.text
-                                     for p in positions))
+        before, after = ((), ()) if context is None else (context.before, context.after)
+        vectors = self._encode((*before, *(p.cands[0] if p.part is not None or " " in p.text else p.text
+                                           for p in positions), *after))[len(before):len(before) + len(positions)]
         scored = [i for i, pos in enumerate(positions) if pos.editable and len(pos.cands) > 1]
         if scored:
             logprobs = self.scorer.candidate_logprobs(vectors[scored], [ids[i] for i in scored])
@@ -477,6 +486,36 @@ class _LineHint:
             if top > 0 and seen[word.form] < top:
                 return True
         return False
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a line of a wrapped paragraph reads on from and into.  Read alone, its first words would be
+    scored as the opening of a sentence (the trigram's <s> <s>) and its last words with nothing after
+    them.  Dev, 150 legal paragraphs wrapped in lines of 12 words, each repaired as one text
+    (accent-stripped syllable accuracy; garbled 15 %, WER): lines alone 97.28 %, 12.87 %; the
+    trigram reading on from the line before 98.08 %, 12.12 %; and the encoder seeing 4, 8 or 16 tokens
+    of each neighbour 98.49 %, 11.61 %; 98.46 %, 11.56 %; 98.49 %, 11.61 %."""
+
+    last_read: tuple[str, ...] = ()  # the last two LM tokens of the line before, as repaired
+    before: tuple[str, ...] = ()  # tokens of the line before and of the line after, as written
+    after: tuple[str, ...] = ()
+
+    @classmethod
+    def around(cls, repaired: list[str], lines: list[str], k: int) -> "_Context | None":
+        before = k > 0 and _goes_on(lines[k - 1], lines[k])
+        after = k + 1 < len(lines) and _goes_on(lines[k], lines[k + 1])
+        if not (before or after):
+            return None
+        return cls(tuple(lm_tokens(repaired[k - 1])[-2:]) if before else (),
+                   tuple(TOKEN_RE.findall(repaired[k - 1])[-CONTEXT_TOKENS:]) if before and CONTEXT_TOKENS else (),
+                   tuple(TOKEN_RE.findall(lines[k + 1])[:CONTEXT_TOKENS]) if after and CONTEXT_TOKENS else ())
+
+
+def _goes_on(line: str, following: str) -> bool:
+    """The next line carries on this line's sentence: this one breaks off, the next opens in lower case."""
+    return bool(line.strip()) and not line.rstrip().endswith(reorder.SENTENCE_END) and \
+        reorder.opens_in_lower_case(following)
 
 
 def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> list[detect.LineReport]:
