@@ -212,6 +212,8 @@ def main() -> int:
     para_damaged: list[str] = []
     para_fixed: list[str] = []
     para_truth: list[str] = []
+    wrapped_out: list[str] = []
+    unwrapped_out: list[str] = []
     for para in long_paras[:100]:
         lines = damage.wrap(para, 12)
         shown = [damage.damage_line(x, rng, garble_rate=0.15)[0] for x in lines]
@@ -221,7 +223,12 @@ def main() -> int:
         para_damaged += shown
         para_fixed += restorer.repair("\n".join(shown)).text.split("\n")
         para_truth += lines
-    garbled_paragraphs = (paragraphs_kept, paragraphs, wer(para_damaged, para_truth), wer(para_fixed, para_truth))
+        # and accent-stripped, as wrapped lines of a page and as one line
+        wrapped_out += restorer.repair("\n".join(damage.strip_line(x) for x in lines)).text.split("\n")
+        unwrapped_out.append(restorer.repair(damage.strip_line(para)).text)
+    garbled_paragraphs = (paragraphs_kept, paragraphs, wer(para_damaged, para_truth), wer(para_fixed, para_truth),
+                          syllable_accuracy(wrapped_out, para_truth),
+                          syllable_accuracy(unwrapped_out, long_paras[:paragraphs]))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact,
@@ -283,6 +290,8 @@ def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed
         f"({pct(scrambled[1] / max(1, scrambled[2]))}) | all {'met' if scrambled[1] == scrambled[2] else '**missed**'} |",
         f"| OCR-garbled paragraphs (lines of 12 words, 15 %) in order, repaired as one text: WER | "
         f"{pct(garbled_paragraphs[2])} → {pct(garbled_paragraphs[3])} | none set |",
+        f"| the same paragraphs accent-stripped, in lines of 12 words, repaired as one text: syllable accuracy | "
+        f"{pct(garbled_paragraphs[4])} (each paragraph as one line: {pct(garbled_paragraphs[5])}) | none set |",
         f"| the same garbled paragraphs: left in order | {garbled_paragraphs[0]} of {garbled_paragraphs[1]} "
         f"({pct(garbled_paragraphs[0] / max(1, garbled_paragraphs[1]))}) | all "
         f"{'met' if garbled_paragraphs[0] == garbled_paragraphs[1] else '**missed**'} |",
