@@ -51,6 +51,17 @@ def test_damaged_fixture_is_repaired(restorer, name):
     assert all(0.0 <= c.confidence <= 1.0 for c in result.changes)
 
 
+def test_wrapped_lines_are_read_as_one_paragraph(restorer):
+    """The lines of a page carry on one sentence: "kết / quả", "hướng / dẫn" are read across the line
+    break, not as the opening of a sentence ("qua") or the end of a text ("hưởng")."""
+    damaged, truth = pair("wrapped")
+    result = restorer.repair(damaged)
+    lines = result.text.split("\n")
+    assert len(lines) == len(truth.split("\n"))  # nothing joined or moved
+    assert lines[2].startswith("quả về") and lines[5].endswith("để được hướng") and lines[6].startswith("dẫn,")
+    assert wer(result.text, truth) <= 0.02
+
+
 def test_clean_official_text_passes_through_byte_for_byte(restorer):
     clean, _ = pair("clean")
     result = restorer.repair(clean)
