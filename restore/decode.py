@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ngram import BOS, NgramModel
+from .ngram import BOS, NgramModel, block_starts
 
 
 @dataclass
@@ -86,7 +86,7 @@ def log_softmax_segments(values: np.ndarray, sizes: list[int]) -> list[np.ndarra
     """log-softmax of each of several vectors laid end to end: a handful of numpy calls for a whole
     line instead of a handful for each word."""
     owner = np.repeat(np.arange(len(sizes)), sizes)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    starts = block_starts(sizes)
     values = values - np.maximum.reduceat(values, starts)[owner]
     values = values - np.log(np.add.reduceat(np.exp(values), starts))[owner]
     return [values[s:s + n] for s, n in zip(starts.tolist(), sizes)]

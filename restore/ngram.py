@@ -101,14 +101,14 @@ class NgramModel:
         last two words are stored: most combinations of accented forms are no trigram."""
         sizes = np.array([len(s) for s in seq], np.int64)
         ids = np.concatenate(seq).astype(np.int64)
-        first = _starts(sizes)  # where each position's choices start in ids
+        first = block_starts(sizes)  # where each position's choices start in ids
         # pair block j: every choice of seq[j] beside every choice of seq[j + 1]
         pos, local, pair_start = _ragged(sizes[:-1] * sizes[1:])
         right = sizes[1:][pos]
         left_ids, right_ids = ids[first[:-1][pos] + local // right], ids[first[1:][pos] + local % right]
         pair_ids = (left_ids << ID_BITS) | right_ids
         found, index = _find(self.bi_keys, pair_ids)
-        stored = found.any()
+        stored = len(self.bi_keys) > 0  # an empty table has no rows to read, even clamped
         unigram = self.uni_logp[right_ids].astype(np.float64) + self.uni_backoff[left_ids]
         bigram = np.where(found, self.bi_logp[index], unigram) if stored else unigram
         backoff = np.where(found, self.bi_backoff[index], 0.0) if stored else np.zeros(len(pair_ids))
@@ -157,14 +157,15 @@ class NgramModel:
             )
 
 
-def _starts(sizes: np.ndarray) -> np.ndarray:
+def block_starts(sizes) -> np.ndarray:
+    """Where each of several blocks of these sizes starts when they are laid end to end."""
     return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
 
 
 def _ragged(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For blocks of these sizes laid end to end: each entry's block, its index inside the block, and
     where each block starts."""
-    starts = _starts(sizes)
+    starts = block_starts(sizes)
     pos = np.repeat(np.arange(len(sizes)), sizes)
     return pos, np.arange(int(sizes.sum()), dtype=np.int64) - starts[pos], starts
 

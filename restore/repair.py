@@ -233,9 +233,9 @@ class Restorer:
             ids: list[np.ndarray] = []
             unary: list[np.ndarray] = []
             for work, hint in zip(works, hints):
-                line_ids = [self._ids(tuple(p.cands)) for p in work.positions]
+                line_ids, line_unary = self._inputs(work.positions, hint, work.context)
                 ids += line_ids
-                unary += self._unary(work.positions, line_ids, hint, work.context)
+                unary += line_unary
             joint = decode(self.model, [], unary, ids, before=self._before(works[0].context))
             results, at = [], 0
             for work in works:
@@ -253,8 +253,14 @@ class Restorer:
 
     def _decode(self, positions: list["_Position"], context: "_Context | None") -> Decoded:
         """One line on its own (with what it reads on from and into)."""
+        ids, unary = self._inputs(positions, None, context)
+        return decode(self.model, [], unary, ids, before=self._before(context))
+
+    def _inputs(self, positions: list["_Position"], hint: "_LineHint | None",
+                context: "_Context | None") -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """What the decoder needs of a line: its candidates' ids and their scores besides the trigram's."""
         ids = [self._ids(tuple(p.cands)) for p in positions]
-        return decode(self.model, [], self._unary(positions, ids, None, context), ids, before=self._before(context))
+        return ids, self._unary(positions, ids, hint, context)
 
     def _before(self, context: "_Context | None") -> list[int]:
         return [] if context is None else self._ids(context.last_read).tolist()
