@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -67,6 +68,11 @@ CONSISTENCY_SURE = 0.9
 #: lower case, as the lines of a page do) is read on from that line's last two words, and the encoder
 #: sees this many tokens of each such neighbour (tuned on dev, see _Context)
 CONTEXT_TOKENS = 8
+#: a list marker "d)" read as "đ)" because the item before it is "d)" (a rule, not a model: one fixed
+#: confidence, above the default threshold so the repair is applied unless the user asks for more)
+MARKER_CONFIDENCE = 0.95
+_LIST_MARKER_RE = re.compile(r"\s*([a-zđA-ZĐ])\)\s")
+_STROKED = {"d": "đ", "D": "Đ"}
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,14 @@ class Restorer:
             base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in work.changes)
+        for index, at in _repeated_d_markers(out_lines, set(todo)):
+            applied = MARKER_CONFIDENCE >= min_confidence
+            if applied:
+                line = out_lines[index]
+                out_lines[index] = line[:at] + _STROKED[line[at]] + line[at + 1:]
+            start = offsets[source[index]] + at
+            changes.append(Change(start, start + 1, ordered[index][at], _STROKED[ordered[index][at]],
+                                  MARKER_CONFIDENCE, "accent", applied))
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _settle(self, line: str, report: detect.LineReport, unsure: frozenset[int],
@@ -571,6 +585,23 @@ class _LineWork:
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
     reading: list[_Reading | None] = field(default_factory=list)
+
+
+def _repeated_d_markers(lines: list[str], damaged: set[int]) -> list[tuple[int, int]]:
+    """(line, offset) of list markers "d)" that stand for "đ)": Vietnamese lists run a) b) c) d) đ) e),
+    so a damaged line opening "d)" right after a list item "d)" lost its stroke with its accents.
+    Only damaged lines: a clean line is kept as written, whatever its marker."""
+    found, previous = [], None
+    for index, line in enumerate(lines):
+        marker = _LIST_MARKER_RE.match(line)
+        if marker is None:
+            continue
+        letter = marker.group(1)
+        if index in damaged and letter in _STROKED and previous == letter:
+            found.append((index, marker.start(1)))
+            letter = _STROKED[letter]
+        previous = letter
+    return found
 
 
 def _paragraph_runs(lines: list[str], damaged: list[int]) -> list[list[int]]:

@@ -203,6 +203,22 @@ def test_low_confidence_changes_are_flagged_not_applied(restorer):
     assert strict.flagged and all(not c.applied for c in strict.changes)
 
 
+def test_a_repeated_d_marker_in_a_stripped_list_is_read_as_d_with_stroke(restorer):
+    # lists run a) b) c) d) đ) e): a second "d)" in a row lost its stroke with the accents
+    text = ("c) Tổ chức tuyên truyền về sử dụng năng lượng tiết kiệm;\n"
+            "d) Theo doi nhu cau tieu thu nang luong cua thiet bi;\n"
+            "d) Cung cap thong tin ve su dung nang luong tiet kiem;\n"
+            "e) Bao cao ket qua thuc hien hang nam.")
+    result = restorer.repair(text)
+    lines = result.text.split("\n")
+    assert [ln[:2] for ln in lines] == ["c)", "d)", "đ)", "e)"]
+    marker = next(c for c in result.changes if c.after == "đ")
+    assert (text[marker.start:marker.end], marker.kind, marker.applied) == ("d", "accent", True)
+    # a clean list is kept as written, even with the same two markers
+    clean = "d) Theo dõi nhu cầu tiêu thụ năng lượng;\nd) Cung cấp thông tin về năng lượng."
+    assert restorer.repair(clean).text == clean
+
+
 def test_a_stripped_word_between_commas_is_not_a_lone_word(restorer):
     # its neighbours past the commas are stripped too, so it needs no more confidence than they do
     line = "Ho tro bang nhan luc, tien, hien vat cho nguoi dan bi thiet hai."
