@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from . import detect
-from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .decode import decode
 from .ngram import TOKEN_RE, NgramModel, lm_token
@@ -73,12 +72,12 @@ class Move:
     confidence: float
 
 
-def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGenerator | None = None,
+def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGenerator,
                   reports: list[detect.LineReport] | None = None) -> tuple[list[str], list[Move], list[int]]:
     """Lines in reading order, the moves made, and for each output line its input index.
 
-    ``candidates`` lets misspelt words at line edges ("nuroc") be read as the syllables
-    they may stand for when joins are scored; without it they count as unknown words.
+    ``candidates`` gives the accented forms of the words at line edges, and lets misspelt ones
+    ("nuroc") be read as the syllables they may stand for when joins are scored.
     ``reports``: the lines' ``detect.analyse_line`` reports, when the caller has them already.
     """
     order = list(range(len(lines)))
@@ -178,15 +177,15 @@ class _RunSearch:
     OCR left the heading on top of its reversed paragraph.
     """
 
-    def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator | None,
+    def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator,
                  opens: list[bool] | None, preceding: str | None = None) -> None:
         n = self.n = len(lines)
         self.model = model
         # what the region's first line follows: a sentence start, or the sound line just before the region
-        self.before = [] if preceding is None else _edge(preceding, model, candidates, last=True)
+        self.before = [] if preceding is None else _edge(preceding, candidates, last=True)
         self.before_stops = preceding is None or preceding.rstrip().endswith((".", "!", "?"))
-        self.ends = [_edge(ln, model, candidates, last=True) for ln in lines]
-        self.starts = [_edge(ln, model, candidates, last=False) for ln in lines]
+        self.ends = [_edge(ln, candidates, last=True) for ln in lines]
+        self.starts = [_edge(ln, candidates, last=False) for ln in lines]
         self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
         self.closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
         # OCR keeps case: a sentence opens with a capital, a number or a dash, not in lower case
@@ -332,7 +331,7 @@ def opens_in_lower_case(line: str) -> bool:
     return first.isalpha() and first.islower()
 
 
-def _edge(line: str, model: NgramModel, candidates: CandidateGenerator | None, last: bool) -> list[list[str]]:
+def _edge(line: str, candidates: CandidateGenerator, last: bool) -> list[list[str]]:
     """Candidates for the first or last tokens of a line (punctuation included: it marks sentence ends)."""
     toks = TOKEN_RE.findall(line)
     toks = toks[-JOIN_WORDS:] if last else toks[:JOIN_WORDS]
@@ -340,12 +339,8 @@ def _edge(line: str, model: NgramModel, candidates: CandidateGenerator | None, l
     for tok in toks:
         forms = []
         if tok.isalpha():
-            forms = [f for f in vn.accent_variants(vn.strip_accents(tok.lower())) if f in model.vocab]
-            # commonest first, so that the cut below keeps "đại" and "nội" (accent_variants lists d before đ
-            # and bare vowels before marked ones)
-            forms.sort(key=lambda f: -model.uni_logp[model.vocab[f]])
-            if not forms and candidates is not None:
-                forms = candidates.spelling(tok)[:4]
+            # commonest first, so that the cut below keeps "đại" and "nội"
+            forms = candidates.accent_forms(tok) or candidates.spelling(tok)[:4]
         out.append(forms[:8] or [lm_token(tok)])
     return out
 
