@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,7 +70,6 @@ CONTEXT_TOKENS = 8
 #: a list marker "d)" read as "đ)" because the item before it is "d)" (a rule, not a model: one fixed
 #: confidence, above the default threshold so the repair is applied unless the user asks for more)
 MARKER_CONFIDENCE = 0.95
-_LIST_MARKER_RE = re.compile(r"\s*([a-zđA-ZĐ])\)\s")
 _STROKED = {"d": "đ", "D": "Đ"}
 
 
@@ -189,13 +187,12 @@ class Restorer:
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in work.changes)
         for index, at in _repeated_d_markers(out_lines, set(todo)):
+            letter = out_lines[index][at]
             applied = MARKER_CONFIDENCE >= min_confidence
             if applied:
-                line = out_lines[index]
-                out_lines[index] = line[:at] + _STROKED[line[at]] + line[at + 1:]
+                out_lines[index] = out_lines[index][:at] + _STROKED[letter] + out_lines[index][at + 1:]
             start = offsets[source[index]] + at
-            changes.append(Change(start, start + 1, ordered[index][at], _STROKED[ordered[index][at]],
-                                  MARKER_CONFIDENCE, "accent", applied))
+            changes.append(Change(start, start + 1, letter, _STROKED[letter], MARKER_CONFIDENCE, "accent", applied))
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _settle(self, line: str, report: detect.LineReport, unsure: frozenset[int],
@@ -593,12 +590,12 @@ def _repeated_d_markers(lines: list[str], damaged: set[int]) -> list[tuple[int, 
     Only damaged lines: a clean line is kept as written, whatever its marker."""
     found, previous = [], None
     for index, line in enumerate(lines):
-        marker = _LIST_MARKER_RE.match(line)
-        if marker is None:
+        first = detect.CHUNK_RE.search(line)  # a list marker is a line's first chunk, as detect reads it
+        if first is None or not detect.MARKER_RE.fullmatch(first.group()):
             continue
-        letter = marker.group(1)
+        letter = first.group()[0]
         if index in damaged and letter in _STROKED and previous == letter:
-            found.append((index, marker.start(1)))
+            found.append((index, first.start()))
             letter = _STROKED[letter]
         previous = letter
     return found
