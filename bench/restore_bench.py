@@ -85,60 +85,8 @@ def pyvi_add_accents():
     return run
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="update the restore section of this Markdown file")
-    parser.add_argument("--lines", type=int, default=3000, help="held-out legal lines per test")
-    parser.add_argument("--split", choices=("heldout", "dev"), default="heldout",
-                        help="dev is for tuning settings; only held-out results are published")
-    args = parser.parse_args()
-    if args.split == "dev" and args.out:
-        parser.error("dev results are for tuning only: they are not written to the report")
-
-    t = time.monotonic()
-    restorer = Restorer.load()
-    load_s = time.monotonic() - t
-    if restorer is None:
-        raise SystemExit("no model in models/: run `vanban train-restorer` first")
-    legal_docs = corpus_documents("legal", args.lines, args.split)
-    legal = [ln for doc in legal_docs for ln in doc]
-    rng = random.Random(1234)
-
-    # 1. accent-stripped official-style text
-    stripped = [damage.strip_line(ln) for ln in legal]
-    t = time.monotonic()
-    repaired = [restorer.repair(ln).text for ln in stripped]
-    repair_s = time.monotonic() - t
-    n_syl = sum(len(syllables(ln)) for ln in stripped)
-    rows = [("do nothing", syllable_accuracy(stripped, legal))]
-    if restorer.scorer is not None:  # the two parts alone, on the same lines
-        trigram = Restorer(restorer.model, name="syllable trigram alone")
-        neural_only = Restorer(restorer.model, scorer=restorer.scorer, neural_weight=1000.0)
-        rows.append(("syllable trigram alone (Kneser-Ney)", syllable_accuracy([trigram.repair(s).text for s in stripped], legal)))
-        rows.append(("neural encoder alone", syllable_accuracy([neural_only.repair(s).text for s in stripped], legal)))
-    rows.append((f"vanban as shipped: {restorer.name}", syllable_accuracy(repaired, legal)))
-    # the same lines, each document repaired as one text (as a page or a file is): a doubtful word pair
-    # is then also read the way the rest of the document reads it
-    whole = [restorer.repair("\n".join(damage.strip_line(ln) for ln in doc)).text.split("\n") for doc in legal_docs]
-    rows.append((WHOLE_DOCUMENTS, syllable_accuracy([ln for doc in whole for ln in doc], legal)))
-    pyvi = pyvi_add_accents()
-    if pyvi:
-        rows.append(("pyvi ViUtils.add_accents", syllable_accuracy([pyvi(s) for s in stripped], legal)))
-
-    # 2. OCR-garbled text: 15 % of syllables damaged beyond accents, the rest stripped
-    garbled = [damage.damage_line(ln, rng, garble_rate=0.15)[0] for ln in legal[: args.lines // 2]]
-    truth_g = legal[: args.lines // 2]
-    t = time.monotonic()
-    fixed_g = [restorer.repair(ln).text for ln in garbled]
-    garbled_speed = sum(len(syllables(ln)) for ln in garbled) / (time.monotonic() - t)
-    wer_before, wer_after = wer(garbled, truth_g), wer(fixed_g, truth_g)
-
-    # 3. clean text must pass through
-    clean = legal[: args.lines // 2]
-    out_clean = [restorer.repair(ln).text for ln in clean]
-    changed = sum(edit_distance(syllables(o), syllables(c)) for o, c in zip(out_clean, clean))
-    clean_syl = sum(len(syllables(c)) for c in clean)
-
+def order_results(restorer: Restorer, legal: list[str], rng: random.Random) -> dict[str, tuple[int, int]]:
+    """The line-order tests (4 to 7): for each, how many cases came out right, of how many."""
     # 4. reversed runs of stripped lines
     blocks = exact = 0
     for para in (ln for ln in legal if len(ln.split()) >= 48):
@@ -187,6 +135,30 @@ def main() -> int:
         garbled_sections += 1
         garbled_ok += ordered == lines
 
+    # 6b. seed 003's page: after a sound sentence, a section of 3-4 OCR-garbled paragraphs read bottom
+    # to top, the first a numbered heading line of its own and a short paragraph, the heading left on top
+    # of its paragraph (now at the bottom), the rest reversed; the order is checked, the words may differ
+    page_sections = page_ok = 0
+    page_rng = random.Random(4321)  # its own draws: the other tests see the same cases as before it was added
+    short_heads = [ln for ln in legal if 4 <= len(ln.split()) <= 10]
+    k = 0
+    while k + 4 <= len(long_paras) and page_sections < 100 and short_heads:
+        group = long_paras[k:k + page_rng.randint(3, 4)]
+        k += len(group)
+        paras = [[damage.damage_line(x, page_rng, garble_rate=0.15)[0] for x in damage.wrap(para, 12)]
+                 for para in group]
+        heading = damage.damage_line(page_rng.choice(short_heads).rstrip("."), page_rng, garble_rate=0.15)[0]
+        paras[0] = [f"{page_rng.randint(1, 5)}. {heading}", *paras[0][:page_rng.randint(2, 4)]]
+        sound = page_rng.choice([ln for ln in legal[:200] if ln.endswith(".")] or ["Thông tư này có hiệu lực."])
+        truth = [sound]
+        for g, para in enumerate(paras):
+            truth.extend([""] if g else [])
+            truth.extend(para)
+        shown = [sound, *damage.read_bottom_to_top(paras, [True] + [False] * (len(paras) - 1))]
+        ordered, _, _ = reorder.restore_order(shown, restorer.model, restorer.candidates)
+        page_sections += 1
+        page_ok += ordered == truth
+
     # 7. a scrambled run of 3-6 lines (not a reversal) inside a paragraph; and the same paragraphs in
     # order, which must be left alone
     scrambled = scrambled_ok = in_order_kept = 0
@@ -205,6 +177,77 @@ def main() -> int:
         scrambled_ok += ordered == lines
         if scrambled >= 200:
             break
+    return {"reversed runs": (exact, blocks), "sections": (sections_ok, sections),
+            "garbled sections": (garbled_ok, garbled_sections), "page sections": (page_ok, page_sections),
+            "scrambled": (scrambled_ok, scrambled), "in order kept": (in_order_kept, scrambled)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="update the restore section of this Markdown file")
+    parser.add_argument("--lines", type=int, default=3000, help="held-out legal lines per test")
+    parser.add_argument("--split", choices=("heldout", "dev"), default="heldout",
+                        help="dev is for tuning settings; only held-out results are published")
+    parser.add_argument("--order-only", action="store_true", help="run the line-order tests only and print them")
+    args = parser.parse_args()
+    if args.split == "dev" and args.out:
+        parser.error("dev results are for tuning only: they are not written to the report")
+
+    t = time.monotonic()
+    restorer = Restorer.load()
+    load_s = time.monotonic() - t
+    if restorer is None:
+        raise SystemExit("no model in models/: run `vanban train-restorer` first")
+    legal_docs = corpus_documents("legal", args.lines, args.split)
+    legal = [ln for doc in legal_docs for ln in doc]
+    rng = random.Random(1234)
+    if args.order_only:
+        if args.out:
+            parser.error("--order-only prints its results: it does not write the report")
+        # the order tests draw after the first three tests' damage, so that they see the same cases here
+        for ln in legal[: args.lines // 2]:
+            damage.damage_line(ln, rng, garble_rate=0.15)
+        for name, (ok, total) in order_results(restorer, legal, rng).items():
+            print(f"{name}: {ok} of {total}")
+        return 0
+
+    # 1. accent-stripped official-style text
+    stripped = [damage.strip_line(ln) for ln in legal]
+    t = time.monotonic()
+    repaired = [restorer.repair(ln).text for ln in stripped]
+    repair_s = time.monotonic() - t
+    n_syl = sum(len(syllables(ln)) for ln in stripped)
+    rows = [("do nothing", syllable_accuracy(stripped, legal))]
+    if restorer.scorer is not None:  # the two parts alone, on the same lines
+        trigram = Restorer(restorer.model, name="syllable trigram alone")
+        neural_only = Restorer(restorer.model, scorer=restorer.scorer, neural_weight=1000.0)
+        rows.append(("syllable trigram alone (Kneser-Ney)", syllable_accuracy([trigram.repair(s).text for s in stripped], legal)))
+        rows.append(("neural encoder alone", syllable_accuracy([neural_only.repair(s).text for s in stripped], legal)))
+    rows.append((f"vanban as shipped: {restorer.name}", syllable_accuracy(repaired, legal)))
+    # the same lines, each document repaired as one text (as a page or a file is): a doubtful word pair
+    # is then also read the way the rest of the document reads it
+    whole = [restorer.repair("\n".join(damage.strip_line(ln) for ln in doc)).text.split("\n") for doc in legal_docs]
+    rows.append((WHOLE_DOCUMENTS, syllable_accuracy([ln for doc in whole for ln in doc], legal)))
+    pyvi = pyvi_add_accents()
+    if pyvi:
+        rows.append(("pyvi ViUtils.add_accents", syllable_accuracy([pyvi(s) for s in stripped], legal)))
+
+    # 2. OCR-garbled text: 15 % of syllables damaged beyond accents, the rest stripped
+    garbled = [damage.damage_line(ln, rng, garble_rate=0.15)[0] for ln in legal[: args.lines // 2]]
+    truth_g = legal[: args.lines // 2]
+    t = time.monotonic()
+    fixed_g = [restorer.repair(ln).text for ln in garbled]
+    garbled_speed = sum(len(syllables(ln)) for ln in garbled) / (time.monotonic() - t)
+    wer_before, wer_after = wer(garbled, truth_g), wer(fixed_g, truth_g)
+
+    # 3. clean text must pass through
+    clean = legal[: args.lines // 2]
+    out_clean = [restorer.repair(ln).text for ln in clean]
+    changed = sum(edit_distance(syllables(o), syllables(c)) for o, c in zip(out_clean, clean))
+    clean_syl = sum(len(syllables(c)) for c in clean)
+
+    order = order_results(restorer, legal, rng)
+    long_paras = [ln for ln in legal if len(ln.split()) >= 30]
 
     # 8. OCR-garbled paragraphs in their right order, repaired as one text as a page is: the lines must stay
     # where they are, and a line whose only slips spell other words is read with its garbled neighbours
@@ -231,9 +274,8 @@ def main() -> int:
                           syllable_accuracy(unwrapped_out, long_paras[:paragraphs]))
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact,
-                    (n_syl / repair_s, garbled_speed), load_s, peak_mb, len(legal), n_syl, (sections_ok, sections),
-                    (garbled_ok, garbled_sections), (scrambled_ok, in_order_kept, scrambled), garbled_paragraphs)
+    report = render(rows, wer_before, wer_after, changed, clean_syl, order, (n_syl / repair_s, garbled_speed),
+                    load_s, peak_mb, len(legal), n_syl, garbled_paragraphs)
     publish(report, args.out, SECTION)
     return 0
 
@@ -252,12 +294,15 @@ def accuracy_verdict(rows: list[tuple[str, float]]) -> list[str]:
     return lines
 
 
-def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed, load_s, peak_mb,
-           n_lines, n_syl, sections, garbled_sections, scrambled, garbled_paragraphs) -> str:
+def render(rows, wer_before, wer_after, changed, clean_syl, order, speed, load_s, peak_mb,
+           n_lines, n_syl, garbled_paragraphs) -> str:
     import datetime as dt
     import os
     import platform
     cut = 1 - wer_after / max(wer_before, 1e-9)
+    exact, blocks = order["reversed runs"]
+    sections, garbled_sections, page_sections = order["sections"], order["garbled sections"], order["page sections"]
+    scrambled = (order["scrambled"][0], order["in order kept"][0], order["scrambled"][1])
     per_2000 = changed / max(1, clean_syl) * 2000
     lines = [
         SECTION, "",
@@ -284,6 +329,9 @@ def render(rows, wer_before, wer_after, changed, clean_syl, blocks, exact, speed
         f"(seed 003's case), order put back exactly | {garbled_sections[0]} of {garbled_sections[1]} "
         f"({pct(garbled_sections[0] / max(1, garbled_sections[1]))}) | ≥ 95 % "
         f"{'met' if garbled_sections[0] / max(1, garbled_sections[1]) >= 0.95 else '**missed**'} |",
+        f"| seed 003's page: after a sound sentence, 3-4 OCR-garbled paragraphs read bottom to top, the first a "
+        f"numbered heading of its own line over 2-4 lines, left on top of them; order put back exactly | "
+        f"{page_sections[0]} of {page_sections[1]} ({pct(page_sections[0] / max(1, page_sections[1]))}) | none set |",
         f"| a scrambled run of 3-6 lines (not reversed) inside a paragraph, put back exactly | {scrambled[0]} of "
         f"{scrambled[2]} ({pct(scrambled[0] / max(1, scrambled[2]))}) | none set |",
         f"| the same paragraphs in order, accent-stripped: left in order | {scrambled[1]} of {scrambled[2]} "

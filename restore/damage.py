@@ -88,3 +88,14 @@ def reverse_run(lines: list[str], rng: random.Random, min_run: int = 3) -> tuple
     start = rng.randint(0, n - length)
     end = start + length
     return lines[:start] + lines[start:end][::-1] + lines[end:], start, end
+
+
+def read_bottom_to_top(paragraphs: list[list[str]], heading_stays: list[bool]) -> list[str]:
+    """A section as OCR emits it when it reads the lines bottom to top (seed 003): paragraphs in
+    reverse order, each one's lines reversed, blank lines between them; where ``heading_stays``, the
+    paragraph's first line (its numbered heading) is left on top of it."""
+    out: list[str] = []
+    for para, stays in zip(paragraphs[::-1], heading_stays[::-1]):
+        out.extend([""] if out else [])
+        out.extend([para[0], *para[1:][::-1]] if stays else para[::-1])
+    return out

@@ -6,8 +6,10 @@ joins the next, in the given order and reversed, with the language model
 reading across the join (best accented or spelled reading of the last words
 of one line and the first words of the next).  Across a blank line the join
 is read as a paragraph end followed by a paragraph start.  A numbered heading
-that OCR left on top of its own reversed paragraph is put back first.  A run
-is reversed only when the reversed order reads clearly better.  Then, inside
+that OCR left on top of its own reversed paragraph is put back first, or, in a
+section of several paragraphs read bottom to top, kept on top of its paragraph
+(seed 003's "1. Lam ro ...").  A run is reversed only when the reversed order
+reads clearly better.  Then, inside
 each paragraph, blocks of up to three lines that OCR put out of place are
 moved back, again only when the paragraph reads much better: text that reads
 well is never moved.
@@ -34,6 +36,12 @@ MIN_RUN = 3
 #: a line that opens the region or a paragraph, or follows a full stop, in lower case (nats); dev: in-order
 #: paragraphs wrongly reordered 2/72 -> 1/72 at 3 or 6, sections with the heading on top 58/60 -> 59/60 at 6
 LOWER_CASE_START_PENALTY = 6.0
+#: a line that opens with a number or a letter marker ("2. ", "b) ") right after a line that breaks off
+#: mid-sentence (nats): an item or a heading opens a sentence, so it follows a sentence end, a blank line
+#: or a heading ("Điều 15. Sử dụng ..." then "1. Khi ...").  Dev (seed 003's page put back of 69, scrambled
+#: runs of 72; reversed runs, sections and in-order paragraphs unchanged at every value): 0 -> 49, 57;
+#: 3 -> 57, 58; 6 -> 59, 60; 9 -> 61, 57
+NUMBERED_AFTER_OPEN_PENALTY = 6.0
 #: a block of up to three lines moves inside a paragraph only when the paragraph then reads this much
 #: better (nats).  Dev, scrambled runs put back / in-order paragraphs left alone, stripped; garbled:
 #: never -> 2/72, 71/72; 2/72, 71/72.  8 -> 50, 71; 35, 69.  10 -> 48, 71; 33, 70.  12 -> 44, 71; 31, 71
@@ -99,14 +107,15 @@ def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGene
             preceding = lines[i - 1] if i > 0 and lines[i - 1].strip() else None  # the region continues it
             search = _RunSearch([lines[k] for k in region], model, candidates, opens, preceding)
             gain = 0.0
-            for start, end, heading, run_gain in _choose_runs(search):
-                span = list(range(region[start], region[end - 1] + 1))
-                new = list(reversed(span))
-                if heading is not None:  # the heading opens the section; blank lines keep their mirrored places
-                    new.remove(region[heading])
-                    new.insert(0, region[heading])
+            for run in _choose_runs(search):
+                span = range(region[run.start], region[run.end - 1] + 1)
+                # blank lines between paragraphs keep their mirrored places, as many as there were
+                blanks = _blank_groups(lines, span)[::-1]
+                new: list[int] = []
+                for item in run.lines:
+                    new.extend(blanks.pop(0) if item is None else [region[item]])
                 order[span[0]:span[-1] + 1] = new
-                gain += run_gain
+                gain += run.gain
             # then lines out of order inside a paragraph (scrambled rather than reversed)
             local = {k: r for r, k in enumerate(region)}
             p = i
@@ -148,8 +157,30 @@ def _damaged_lines(lines: list[str], reports: list[detect.LineReport]) -> list[b
     return [d or not ln.strip() for d, ln in zip(bridged, lines)]
 
 
-def _choose_runs(search: "_RunSearch") -> list[tuple[int, int, int | None, float]]:
-    """Non-overlapping runs [start, end) to reverse, with the heading put first (or None) and the gain.
+def _blank_groups(lines: list[str], span: range) -> list[list[int]]:
+    """The blank lines inside a span, one group per break between paragraphs."""
+    groups: list[list[int]] = []
+    for k in span:
+        if lines[k].strip():
+            continue
+        if groups and groups[-1][-1] == k - 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run [start, end) of a region's lines read in a new order."""
+    start: int
+    end: int
+    lines: tuple[int | None, ...]  # the run's lines in their new order; None: a paragraph break
+    gain: float  # how much better the region reads (natural log)
+
+
+def _choose_runs(search: "_RunSearch") -> list[_Run]:
+    """Non-overlapping runs to reverse, each with its new order and its gain.
 
     Runs are taken greedily, best gain first.  When several are found, the one
     run that spans them all is taken instead unless they read clearly better
@@ -158,11 +189,9 @@ def _choose_runs(search: "_RunSearch") -> list[tuple[int, int, int | None, float
     runs = search.greedy()
     if len(runs) < 2:
         return runs
-    s, e = runs[0][0], runs[-1][1]
-    heading, gain = search.gain(s, e)
-    block = [(s, e, heading, gain)]
-    if search.reading(block) >= search.reading(runs) - RUN_COST * (len(runs) - 1):
-        return block
+    block = search.run(runs[0].start, runs[-1].end)
+    if search.reading([block]) >= search.reading(runs) - RUN_COST * (len(runs) - 1):
+        return [block]
     return runs
 
 
@@ -174,7 +203,9 @@ class _RunSearch:
     (s-1 -> e-1), (k+1 -> k) inside and (s -> e).  When the run holds a
     numbered heading h (s < h < e-1) that opens a paragraph (``opens``: the line
     follows a blank one), the order h, e-1, ..., h+1, h-1, ..., s is tried too:
-    OCR left the heading on top of its reversed paragraph.
+    OCR left the heading on top of its reversed paragraph.  So is the reversal
+    with every such heading (s <= h) moved back on top of its own paragraph, where
+    the section had more paragraphs below it.
     """
 
     def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator,
@@ -187,10 +218,12 @@ class _RunSearch:
         self.ends = [_edge(ln, candidates, last=True) for ln in lines]
         self.starts = [_edge(ln, candidates, last=False) for ln in lines]
         self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
+        self.heading_set = set(self.headings)
         self.closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
         # OCR keeps case: a sentence opens with a capital, a number or a dash, not in lower case
         self.lower = [opens_in_lower_case(ln) for ln in lines]
         self.full_stop = [ln.rstrip().endswith((".", "!", "?")) for ln in lines]
+        self.numbered = [bool(HEADING_RE.match(ln)) for ln in lines]
         # gap[k]: a blank line stands between lines k and k+1.  A reversal keeps blank lines in their
         # mirrored places, so whichever two lines meet across one meet as paragraph end and start
         self.gap = [bool(opens and opens[k + 1]) for k in range(n - 1)]
@@ -207,11 +240,16 @@ class _RunSearch:
         """How well line b follows line a; a may be REGION_START (what precedes the region: the sound
         line before it, or a sentence start) or PARAGRAPH_START (after a blank line)."""
         if (a, b) not in self._cache:
-            context = self.ends[a] if a >= 0 else self.before if a == REGION_START else []
+            # after a sentence that ends before the region, a line starts a sentence of its own, as after
+            # a blank line: so paragraphs moved to the region's top read the same whichever comes first
+            carries_on = a == REGION_START and not self.before_stops
+            context = self.ends[a] if a >= 0 else self.before if carries_on else []
             value = _join(context, self.starts[b], self.model)
             stop = self.full_stop[a] if a >= 0 else self.before_stops if a == REGION_START else True
             if self.lower[b] and stop:
                 value -= LOWER_CASE_START_PENALTY
+            if self.numbered[b] and a >= 0 and self.closing[a] < 0 and not self.numbered[a]:
+                value -= NUMBERED_AFTER_OPEN_PENALTY
             self._cache[(a, b)] = value
         return self._cache[(a, b)]
 
@@ -225,20 +263,69 @@ class _RunSearch:
         """The join out of a run whose new last line is ``last``; at the region's end it should close a sentence."""
         return self.join(last, e, e - 1) if e < self.n else self.closing[last]
 
-    def gain(self, s: int, e: int) -> tuple[int | None, float]:
-        """The best way to reverse run [s, e) (heading first or not) and how much better it reads."""
+    def run(self, s: int, e: int) -> _Run:
+        """The best way to reverse run [s, e), and how much better it reads: plainly, with a numbered
+        heading put first, or with every numbered heading kept on top of its own paragraph."""
         fb, bw = self.forward, self.backward
         before = self.join(s - 1, s, s - 1) + self.tail(e - 1, e) + fb[e - 1] - fb[s]
-        options = [(None, self.join(s - 1, e - 1, s - 1) + bw[e - 1] - bw[s] + self.tail(s, e))]
-        for h in self.headings:
-            if s < h < e - 1:
-                options.append((h, self.join(s - 1, h, s - 1) + self.score(h, e - 1) + bw[e - 1] - bw[h + 1]
-                                + self.join(h + 1, h - 1, h - 1) + bw[h - 1] - bw[s] + self.tail(s, e)))
-        heading, read = max(options, key=lambda o: o[1])
-        return heading, read - before
+        plain = self._reversed(s, e)
+        options = [(plain, self.join(s - 1, e - 1, s - 1) + bw[e - 1] - bw[s] + self.tail(s, e))]
+        inside = [h for h in self.headings if s <= h < e - 1]
+        for h in inside:
+            if h > s:
+                seq = [k for k in plain if k != h]
+                options.append(([h, *seq], self.join(s - 1, h, s - 1) + self.score(h, e - 1) + bw[e - 1]
+                                - bw[h + 1] + self.join(h + 1, h - 1, h - 1) + bw[h - 1] - bw[s] + self.tail(s, e)))
+        if inside:
+            seq = self._headings_on_top(plain)
+            options.append((seq, self._read_run(seq, s, e)))
+        seq, read = max(options, key=lambda o: o[1])
+        return _Run(s, e, tuple(seq), read - before)
 
-    def greedy(self) -> list[tuple[int, int, int | None, float]]:
-        found: list[tuple[int, int, int | None, float]] = []
+    def _reversed(self, s: int, e: int) -> list[int | None]:
+        """Lines e-1 down to s, with a paragraph break where a blank line's mirrored place is."""
+        out: list[int | None] = []
+        for k in range(e - 1, s - 1, -1):
+            out.append(k)
+            if k > s and self.gap[k - 1]:
+                out.append(None)
+        return out
+
+    def _headings_on_top(self, seq: list[int | None]) -> list[int | None]:
+        """A reversed run with each numbered heading moved back on top of its paragraph: reversed, a
+        heading that opened its paragraph closes it."""
+        out: list[int | None] = []
+        para: list[int] = []
+        for item in [*seq, None]:
+            if item is not None:
+                para.append(item)
+                continue
+            if len(para) > 1 and para[-1] in self.heading_set:
+                para = [para[-1], *para[:-1]]
+            out.extend(para)
+            out.append(None)
+            para = []
+        return out[:-1]
+
+    def _read_run(self, seq: list[int | None], s: int, e: int) -> float:
+        """How well run [s, e) reads in the order ``seq``, with its joins to the lines around it."""
+        total = self.join(s - 1, seq[0], s - 1)
+        return total + self._walk(seq) + self.tail(seq[-1], e)
+
+    def _walk(self, seq: list[int | None]) -> float:
+        """The joins inside a sequence of lines; across a paragraph break, a paragraph end and start."""
+        total, prev, blank = 0.0, None, False
+        for item in seq:
+            if item is None:
+                blank = True
+                continue
+            if prev is not None:
+                total += self.closing[prev] + self.score(PARAGRAPH_START, item) if blank else self.score(prev, item)
+            prev, blank = item, False
+        return total
+
+    def greedy(self) -> list[_Run]:
+        found: list[_Run] = []
         taken = [False] * self.n
         open_before, lower_before = [0], [0]  # lines before k that break off mid-sentence, that go on in lower case
         for value, lower in zip(self.closing, self.lower):
@@ -256,14 +343,14 @@ class _RunSearch:
                     inside = self.backward[e - 1] - self.backward[s] - (self.forward[e - 1] - self.forward[s])
                     if inside <= 0 and e - s > SHORT_RUN:
                         continue  # a long run that reads worse inside cannot be a reversed block
-                    heading, gain = self.gain(s, e)
+                    run = self.run(s, e)
                     joins = (e - s) + (e < self.n)
-                    if gain >= MIN_GAIN_PER_JOIN * joins and (best is None or gain > best[3]):
-                        best = (s, e, heading, gain)
+                    if run.gain >= MIN_GAIN_PER_JOIN * joins and (best is None or run.gain > best.gain):
+                        best = run
             if best is None:
-                return sorted(found)
+                return sorted(found, key=lambda r: r.start)
             found.append(best)
-            for k in range(best[0], best[1]):
+            for k in range(best.start, best.end):
                 taken[k] = True
 
 
@@ -300,28 +387,18 @@ class _RunSearch:
             current = best[1]
         return (current, total) if current != para else (None, 0.0)
 
-    def reading(self, runs: list[tuple[int, int, int | None, float]]) -> float:
-        """How well the whole region reads with these runs reversed."""
-        seq: list[int | None] = []  # line numbers, None for a blank line
+    def reading(self, runs: list[_Run]) -> float:
+        """How well the whole region reads with these runs in their new order."""
+        seq: list[int | None] = []  # line numbers, None for a paragraph break
         for k in range(self.n):
             seq.append(k)
             if k < self.n - 1 and self.gap[k]:
                 seq.append(None)
-        for s, e, heading, _ in runs:
-            a, b = seq.index(s), seq.index(e - 1)
-            span = seq[a:b + 1][::-1]
-            if heading is not None:
-                span.remove(heading)
-                span.insert(0, heading)
-            seq[a:b + 1] = span
-        total, prev, blank = 0.0, -1, False
-        for item in seq:
-            if item is None:
-                blank = True
-                continue
-            total += self.closing[prev] + self.score(PARAGRAPH_START, item) if blank else self.score(prev, item)
-            prev, blank = item, False
-        return total + self.closing[prev]
+        for run in runs:
+            a, b = seq.index(run.start), seq.index(run.end - 1)
+            seq[a:b + 1] = run.lines
+        first = seq[0]
+        return self.score(REGION_START, first) + self._walk(seq) + self.closing[seq[-1]]
 
 
 def opens_in_lower_case(line: str) -> bool:

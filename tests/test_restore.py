@@ -98,23 +98,36 @@ def test_a_stripped_document_with_one_sentence_per_line_keeps_its_order(restorer
     assert not moves and order == list(range(len(lines)))
 
 
-def test_reversed_garbled_section_with_its_heading_on_top_is_put_back(restorer):
-    """Seed 003's kind of damage: a whole section bottom to top, garbled, its numbered heading
-    left on top of its own paragraph, blank lines between paragraphs."""
-    damaged, truth = pair("section")
-    truth_lines = truth.rstrip("\n").split("\n")
-    result = restorer.repair(damaged)
-    out = result.text.rstrip("\n").split("\n")
+def assert_lines_in_their_places(text: str, truth: str) -> None:
+    """Each line of a repaired text is nearest to the truth line in its place (the words may differ)."""
+    out, truth_lines = text.rstrip("\n").split("\n"), truth.rstrip("\n").split("\n")
     assert len(out) == len(truth_lines)
-    for i, line in enumerate(out):  # each output line is nearest to the truth line in its place
+    for i, line in enumerate(out):
         if line.strip():
             nearest = min(range(len(truth_lines)), key=lambda k: wer(line, truth_lines[k]) if truth_lines[k] else 9)
             assert nearest == i, (i, line)
         else:
             assert not truth_lines[i]
+
+
+def test_reversed_garbled_section_with_its_heading_on_top_is_put_back(restorer):
+    """Seed 003's kind of damage: a whole section bottom to top, garbled, its numbered heading
+    left on top of its own paragraph, blank lines between paragraphs."""
+    damaged, truth = pair("section")
+    result = restorer.repair(damaged)
+    assert_lines_in_their_places(result.text, truth)
     assert wer(result.text, truth) < wer(damaged, truth) / 3
     moves = [c for c in result.changes if c.kind == "reorder"]
     assert len(moves) == 1 and damaged[moves[0].start:moves[0].end] == moves[0].before
+
+
+def test_a_section_read_bottom_to_top_after_a_sound_sentence_is_put_back(restorer):
+    """Seed 003's page: the section follows a sound sentence with no blank line between, and its first
+    paragraph is a numbered heading of three lines with no full stop, left on top of them by OCR."""
+    damaged, truth = pair("page")
+    result = restorer.repair(damaged)
+    assert_lines_in_their_places(result.text, truth)
+    assert result.text.split("\n")[0] == damaged.split("\n")[0]  # the sound sentence stays where it is
 
 
 def test_a_line_out_of_place_inside_a_paragraph_is_moved_back(restorer):
