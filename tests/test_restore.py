@@ -190,6 +190,20 @@ def test_a_line_next_to_a_garbled_one_is_read_as_garbled(restorer):
     assert apart.line_labels[2] == "accent-stripped"
 
 
+def test_a_line_too_broken_to_pass_for_vietnamese_is_repaired_beside_garbled_ones(restorer):
+    broken = "tap trung khac phuc khangan ve nguoan nuroc, thiuc pham va kih tee"
+    assert detect.analyse_line(broken).label == "foreign"  # 6 of 13 words are no syllable
+    above = "Uy ban nhan dan tinh yeu cau cac so, nganh tap truung chi daao quyet liet,"
+    below = "dong thoi bao cao ket qua thiuc hien ve Van phong Uy ban truoc ngay 30 thang 6."
+    assert restorer.repair(broken).text == broken  # alone, it may be another language: left as it is
+    repaired = restorer.repair("\n".join([above, broken, below])).text.split("\n")[1]
+    assert repaired.startswith("tập trung khắc phục") and "thực phẩm và kinh tế" in repaired
+    english = "The report of the meeting was sent to all members of the board."
+    assert restorer.repair("\n".join([above, english, below])).text.split("\n")[1] == english
+    stripped = ["Doc lap - Tu do - Hanh phuc", "Independence - Freedom - Happiness", "Ha Noi, ngay 5 thang 3 nam 2024"]
+    assert restorer.repair("\n".join(stripped)).text.split("\n")[1] == stripped[1]
+
+
 def test_the_rest_of_the_document_settles_a_doubtful_pair(restorer):
     # the clean line writes "dán nhãn"; the stripped line's "dan nhan" is read the same way
     clean = "Doanh nghiệp phải dán nhãn năng lượng cho sản phẩm trước khi bán ra thị trường."
