@@ -49,6 +49,13 @@ def split_of(file: str, index: int) -> str:
     return "train"
 
 
+def fold_of(file: str, index: int, folds: int = 2) -> int:
+    """Which of ``folds`` parts of the training documents a document falls in, fixed by a hash of its
+    place (independent of the split's hash): the encoder learns on one part with a trigram counted on
+    the others, so the trigram it learns beside is no better than on unseen text."""
+    return hashlib.sha1(f"fold:{file}:{index}".encode()).digest()[0] % folds
+
+
 def default_corpus_dir() -> Path:
     """``../shared/corpus`` beside the project checkout."""
     return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -150,6 +150,39 @@ def load_export(onnx_path: Path, tables_path: Path, inputs: list[str], net):
     return net
 
 
+#: with a trigram beside it, the loss also keeps this much of the encoder's own cross-entropy, so that
+#: where the trigram is sure the encoder still learns something of its own
+ALONE_WEIGHT = 0.1
+#: tokens of true context on each side of a window that the trigram reads
+PRIOR_CONTEXT = 2
+
+
+def trigram_prior(model: NgramModel, context: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """What the trigram says of each candidate between its true neighbours: the log-probabilities of
+    the three trigrams it is part of.  ``context``: (batch, length + 4) ids, two tokens either side of
+    the window; ``cand``: (batch, length, K) candidate ids, -1 padded.
+
+    Why true neighbours: the Viterbi search weighs a candidate against its neighbours' candidates, which
+    costs far too much per training step; with the neighbours right this is the same sum of terms."""
+    bos = model.vocab[BOS]
+    length = cand.shape[1]
+    left2, left1 = context[:, 0:length], context[:, 1:length + 1]
+    right1, right2 = context[:, 3:length + 3], context[:, 4:length + 4]
+    left2 = np.where(left1 == bos, bos, left2)  # a line starts after two sentence marks, as in training
+    c = np.maximum(cand, 0).astype(np.int64)
+
+    def grid(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a[..., None], c.shape)
+
+    out = model.logp(grid(left2).ravel(), grid(left1).ravel(), c.ravel()).reshape(c.shape)
+    # the trigram never predicts a line start, and no trigram crosses one
+    open1 = grid(right1 != bos)
+    out += np.where(open1, model.logp(grid(left1).ravel(), c.ravel(), grid(right1).ravel()).reshape(c.shape), 0.0)
+    open2 = open1 & grid(right2 != bos)
+    out += np.where(open2, model.logp(c.ravel(), grid(right1).ravel(), grid(right2).ravel()).reshape(c.shape), 0.0)
+    return np.where(cand >= 0, out, 0.0).astype(np.float32)
+
+
 @dataclass
 class TrainState:
     step: int = 0
@@ -158,10 +191,15 @@ class TrainState:
     loss: float = 0.0
 
 
-def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq_len: int = 64, batch: int = 128,
-          lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(), progress: bool = True,
-          warm_start: tuple[Path, Path] | None = None) -> Path:
-    """Train for ``minutes`` more on a long array of output ids (lines separated by BOS).
+def train(streams: list[tuple[np.ndarray, NgramModel | None]], model: NgramModel, work: Path, *, minutes: float,
+          seq_len: int = 64, batch: int = 128, lr: float = 1e-3, seed: int = 7, cfg: NetConfig = NetConfig(),
+          progress: bool = True, warm_start: tuple[Path, Path] | None = None) -> Path:
+    """Train for ``minutes`` more on long arrays of output ids (lines separated by BOS).
+
+    Each stream may come with a trigram that did not see it.  The encoder is then trained as it is
+    used, beside the trigram: the loss is that of their summed scores (``trigram_prior`` plus the
+    encoder's logits), so it learns what the trigram gets wrong instead of what it knows already.
+    Steps take their windows from the streams in turn.
 
     Resumes from ``work/checkpoint.pt`` when it exists (model, optimiser, step and
     clock), and saves it every five minutes, so a session can stop at any time.
@@ -200,18 +238,28 @@ def train(ids: np.ndarray, model: NgramModel, work: Path, *, minutes: float, seq
     last_save = time.monotonic()
     start = time.monotonic() - state.seconds
     net.train()
+    edge = PRIOR_CONTEXT
     while time.monotonic() - start < budget:
-        starts = rng.integers(0, len(ids) - seq_len, size=batch)
-        window = torch.from_numpy(np.stack([ids[s:s + seq_len] for s in starts]).astype(np.int64))
+        ids, prior_model = streams[state.step % len(streams)]
+        starts = rng.integers(edge, len(ids) - seq_len - edge, size=batch)
+        context = np.stack([ids[s - edge:s + seq_len + edge] for s in starts]).astype(np.int64)
+        window = torch.from_numpy(context[:, edge:edge + seq_len])
         x = out_to_in_t[window]
         cand = cands_t[x]
         target = (cand == window.unsqueeze(-1))
         valid = target.any(-1) & ((cand >= 0).sum(-1) > 1)
         hidden = net(x, torch.ones_like(x))
         logits = net.candidate_logits(hidden, cand)
-        gold = target.float().argmax(-1)
-        loss_all = torch.nn.functional.cross_entropy(logits.reshape(-1, K_MAX), gold.reshape(-1), reduction="none")
-        loss = (loss_all * valid.reshape(-1)).sum() / valid.sum().clamp(min=1)
+        gold = target.float().argmax(-1).reshape(-1)
+
+        def masked_loss(scores: "torch.Tensor") -> "torch.Tensor":
+            each = torch.nn.functional.cross_entropy(scores.reshape(-1, K_MAX), gold, reduction="none")
+            return (each * valid.reshape(-1)).sum() / valid.sum().clamp(min=1)
+
+        loss = masked_loss(logits)
+        if prior_model is not None:
+            prior = torch.from_numpy(trigram_prior(prior_model, context, cand.numpy()))
+            loss = masked_loss(logits + prior) + ALONE_WEIGHT * loss
         # decay with the clock, not the step count, so that any budget ends annealed; a resumed run
         # restarts where the previous one left its remaining share (a warm restart)
         left = 1 - (state.seconds - resumed_at) / max(1.0, budget - resumed_at)

@@ -42,9 +42,10 @@ NEURAL_INT8 = "restore-neural.int8.onnx"
 NEURAL_TABLES = "restore-neural.npz"
 #: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
 SUSPECT_CONFIDENCE = 0.9
-#: weight of the encoder's log-probabilities against the trigram's; dev, 1,000 legal lines accent-stripped:
-#: 0.25 -> 99.32 %, 0.35 -> 99.39 %, 0.5 -> 99.35 %, 0.8 -> 99.28 % (trigram alone 99.13 %)
-NEURAL_WEIGHT = 0.35
+#: weight of the encoder's log-probabilities against the trigram's.  Dev legal lines accent-stripped, with the
+#: encoder trained beside the trigram (2026-12-02): 0.35 -> 99.404 %, 0.5 -> 99.427 %, 0.7 -> 99.410 %,
+#: 1.0 -> 99.275 % (the previous encoder at its best weight, 0.35: 99.386 %; trigram alone 99.13 %)
+NEURAL_WEIGHT = 0.5
 #: natural-log cost of keeping a word that is no Vietnamese syllable ("hhoat") when spelling candidates
 #: exist; dev garbled WER: 0 -> 11.06 %, 2 -> 10.82 %, 4 -> 10.75 %, 8 -> 10.75 %
 KEEP_INVALID_COST = 4.0

@@ -49,10 +49,12 @@ def train_ngram(corpus_dir: Path, out_dir: Path, sources: tuple[str, ...] = tupl
 
 def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float,
                  sources: tuple[str, ...] = tuple(corpus.SOURCES), progress: bool = False,
-                 warm_start: Path | None = None) -> Path:
+                 warm_start: Path | None = None, beside_trigram: bool = False) -> Path:
     """Train (or resume) the encoder for ``minutes`` more, then export it next to the trigram.
 
-    ``warm_start``: a folder with an exported encoder to start from when ``work_dir`` holds no checkpoint."""
+    ``warm_start``: a folder with an exported encoder to start from when ``work_dir`` holds no checkpoint.
+    ``beside_trigram``: train it as it is used, summed with a trigram's scores (``neural.train``); each
+    half of the documents is read beside a trigram counted on the other half only."""
     import numpy as np
 
     from . import neural
@@ -60,12 +62,15 @@ def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float
 
     model = NgramModel.load(out_dir / NGRAM_FILE)
     work_dir.mkdir(parents=True, exist_ok=True)
-    cache = work_dir / f"train_ids_legal{LEGAL_REPEAT}.npy"
-    if not cache.exists():
-        np.save(cache, neural.corpus_ids(_training_lines(corpus_dir, sources), model))
-    ids = np.load(cache, mmap_mode="r")
+    if beside_trigram:
+        streams = [(np.asarray(ids), prior) for ids, prior in _fold_streams(corpus_dir, sources, model, work_dir)]
+    else:
+        cache = work_dir / f"train_ids_legal{LEGAL_REPEAT}.npy"
+        if not cache.exists():
+            np.save(cache, neural.corpus_ids(_training_lines(corpus_dir, sources), model))
+        streams = [(np.asarray(np.load(cache, mmap_mode="r")), None)]
     start = None if warm_start is None else (warm_start / NEURAL_ONNX, warm_start / NEURAL_TABLES)
-    ckpt = neural.train(np.asarray(ids), model, work_dir, minutes=minutes, progress=progress, warm_start=start)
+    ckpt = neural.train(streams, model, work_dir, minutes=minutes, progress=progress, warm_start=start)
     onnx_path = out_dir / NEURAL_ONNX
     neural.export(ckpt, model, onnx_path, out_dir / NEURAL_TABLES)
     neural.quantize(onnx_path, out_dir / NEURAL_INT8)
@@ -74,12 +79,43 @@ def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float
     return onnx_path
 
 
-def _training_lines(corpus_dir: Path, sources: tuple[str, ...]):
+def _training_lines(corpus_dir: Path, sources: tuple[str, ...], fold: int | None = None):
     """Every training line once, then the legal documents again (LEGAL_REPEAT in all), as whole
-    documents so that no window holds a line beside its own copy."""
-    for doc in corpus.documents(corpus_dir, sources=sources, split="train"):
+    documents so that no window holds a line beside its own copy.  ``fold``: only that half's documents."""
+    def chosen(srcs):
+        return (doc for doc in corpus.documents(corpus_dir, sources=srcs, split="train")
+                if fold is None or corpus.fold_of(doc.file, doc.index) == fold)
+
+    for doc in chosen(sources):
         yield from doc.lines
     if "legal" in sources:
         for _ in range(LEGAL_REPEAT - 1):
-            for doc in corpus.documents(corpus_dir, sources=("legal",), split="train"):
+            for doc in chosen(("legal",)):
                 yield from doc.lines
+
+
+def _fold_streams(corpus_dir: Path, sources: tuple[str, ...], model, work_dir: Path):
+    """Each half of the training documents as ids, with a trigram counted on the other half over the
+    shipped trigram's vocabulary (so ids mean the same), both cached in ``work_dir``."""
+    import numpy as np
+
+    from . import neural
+    from .ngram import NgramModel
+
+    known = {w: NgramCounter().min_count for w in model.vocab}  # the same vocabulary, hence the same ids
+    out = []
+    for fold in (0, 1):
+        ids_path = work_dir / f"fold{fold}_ids_legal{LEGAL_REPEAT}.npy"
+        prior_path = work_dir / f"fold{1 - fold}_trigram.npz"  # counted on the other half's documents
+        if not ids_path.exists():
+            np.save(ids_path, neural.corpus_ids(_training_lines(corpus_dir, sources, fold), model))
+        if not prior_path.exists():
+            counter = NgramCounter()
+            for doc in corpus.documents(corpus_dir, sources=sources, split="train"):
+                if corpus.fold_of(doc.file, doc.index) != fold:
+                    for line in doc.lines:
+                        counter.add_line(line)
+            counter.token_counts = known
+            counter.build().save(prior_path)
+        out.append((np.load(ids_path, mmap_mode="r"), NgramModel.load(prior_path)))
+    return out

@@ -14,7 +14,7 @@ import pytest
 
 from restore import corpus, detect, reorder, repair
 from restore import vietnamese as vn
-from restore.damage import reverse_run, wrap
+from restore.damage import read_bottom_to_top, reverse_run, wrap
 from restore.repair import NEURAL_INT8, NEURAL_ONNX, Restorer, load_restorer
 from vanban.metrics import wer
 
@@ -128,6 +128,11 @@ def test_a_section_read_bottom_to_top_after_a_sound_sentence_is_put_back(restore
     result = restorer.repair(damaged)
     assert_lines_in_their_places(result.text, truth)
     assert result.text.split("\n")[0] == damaged.split("\n")[0]  # the sound sentence stays where it is
+
+
+def test_a_section_read_bottom_to_top_keeps_a_heading_on_top_of_its_paragraph():
+    shown = read_bottom_to_top([["1. Heading", "a", "b"], ["c", "d"]], [True, False])
+    assert shown == ["d", "c", "", "1. Heading", "b", "a"]
 
 
 def test_a_line_out_of_place_inside_a_paragraph_is_moved_back(restorer):
@@ -390,7 +395,10 @@ def test_neural_scores_only_the_candidates(restorer):
     has, water = scorer.candidate_logprobs(vectors[[1, 4]], ids)
     assert has.shape == (4,) and water.shape == (3,)
     assert abs(float(np.exp(has).sum()) - 1.0) < 1e-5 and abs(float(np.exp(water).sum()) - 1.0) < 1e-5
-    assert int(np.argmax(has)) == 0 and int(np.argmax(water)) == 0  # "các cơ quan nhà nước"
+    assert int(np.argmax(has)) == 0  # "các cơ quan"
+    # trained beside the trigram, the encoder need not say what the trigram knows well ("nhà nước"):
+    # the two choose together
+    assert restorer.repair("cac co quan nha nuoc").text == "các cơ quan nhà nước"
 
 
 def test_words_the_ocr_engine_doubted_may_change_in_a_clean_line(restorer):
@@ -417,6 +425,34 @@ def test_transition_tables_equal_single_trigram_queries(restorer):
             a, b, c = np.meshgrid(seq[i - 2], seq[i - 1], seq[i], indexing="ij")
             block = flat[starts[i - 2]:starts[i - 2] + a.size]
             assert np.array_equal(block, model.logp(a.ravel(), b.ravel(), c.ravel()))
+
+
+def test_the_trigram_beside_the_encoder_in_training_ranks_candidates_as_whole_lines_do(restorer):
+    """Training the encoder beside the trigram scores each candidate between its true neighbours; the
+    differences between candidates must be those of the whole line's trigram log-probability."""
+    from restore.neural import build_tables, trigram_prior
+
+    model = restorer.model
+    inputs, out_to_in, cands = build_tables(model)
+    line = "các cơ quan nhà nước thực hiện theo quy định".split()
+    context = model.ids(["<s>", "<s>", *line, "<s>", "<s>"])  # two tokens beyond each end of the window
+    window = context[2:-2]
+    cand = cands[out_to_in[window]]
+    prior = trigram_prior(model, context[None, :], cand[None])[0]
+    words = sorted(model.vocab, key=model.vocab.get)
+    for j, word in enumerate(line):
+        forms = cand[j][cand[j] >= 0]
+        assert model.vocab[word] in forms
+        whole = [model.score_tokens([*line[:j], form, *line[j + 1:]])
+                 for form in (words[f] for f in forms)]
+        assert np.allclose(prior[j, :len(forms)] - prior[j, 0], np.array(whole) - whole[0], atol=1e-4), word
+        assert np.all(prior[j, len(forms):] == 0)  # padding
+
+
+def test_training_folds_are_fixed_and_split_the_documents():
+    folds = [corpus.fold_of("vlc_2023_processed.txt", i) for i in range(400)]
+    assert folds == [corpus.fold_of("vlc_2023_processed.txt", i) for i in range(400)]
+    assert 150 < sum(folds) < 250
 
 
 @pytest.mark.parametrize("discount", [None, 0.75])

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--warm-start", metavar="DIR",
                        help="with no checkpoint in --work, start the encoder from the one exported in DIR "
                             "(e.g. models/): checkpoints do not outlive the machine, the committed model does")
+    train.add_argument("--beside-trigram", action="store_true",
+                       help="train the encoder on its sum with the trigram's scores, as it is used, each half of "
+                            "the documents beside a trigram counted on the other half")
     add_service_commands(sub)
     return parser
 
@@ -198,7 +201,8 @@ def cmd_train_restorer(args: argparse.Namespace) -> int:
             raise MissingDependencyError(f"training needs the 'train' extra: pip install -e '.[train]' ({exc})")
         path = train_neural(corpus, Path(args.out), Path(args.work), args.neural_minutes, sources,
                             progress=sys.stderr.isatty(),
-                            warm_start=Path(args.warm_start) if args.warm_start else None)
+                            warm_start=Path(args.warm_start) if args.warm_start else None,
+                            beside_trigram=args.beside_trigram)
         print(f"vanban: neural model written to {path}", file=sys.stderr)
     return int(ExitCode.OK)
 
