@@ -85,6 +85,11 @@ def pyvi_add_accents():
     return run
 
 
+def garble(lines: list[str], rng: random.Random) -> list[str]:
+    """Test 2's damage: 15 % of syllables damaged beyond accents, the rest stripped."""
+    return [damage.damage_line(ln, rng, garble_rate=0.15)[0] for ln in lines]
+
+
 def order_results(restorer: Restorer, legal: list[str], rng: random.Random) -> dict[str, tuple[int, int]]:
     """The line-order tests (4 to 7): for each, how many cases came out right, of how many."""
     # 4. reversed runs of stripped lines
@@ -141,6 +146,7 @@ def order_results(restorer: Restorer, legal: list[str], rng: random.Random) -> d
     page_sections = page_ok = 0
     page_rng = random.Random(4321)  # its own draws: the other tests see the same cases as before it was added
     short_heads = [ln for ln in legal if 4 <= len(ln.split()) <= 10]
+    sentences = [ln for ln in legal[:200] if ln.endswith(".")] or ["Thông tư này có hiệu lực."]
     k = 0
     while k + 4 <= len(long_paras) and page_sections < 100 and short_heads:
         group = long_paras[k:k + page_rng.randint(3, 4)]
@@ -149,7 +155,7 @@ def order_results(restorer: Restorer, legal: list[str], rng: random.Random) -> d
                  for para in group]
         heading = damage.damage_line(page_rng.choice(short_heads).rstrip("."), page_rng, garble_rate=0.15)[0]
         paras[0] = [f"{page_rng.randint(1, 5)}. {heading}", *paras[0][:page_rng.randint(2, 4)]]
-        sound = page_rng.choice([ln for ln in legal[:200] if ln.endswith(".")] or ["Thông tư này có hiệu lực."])
+        sound = page_rng.choice(sentences)
         truth = [sound]
         for g, para in enumerate(paras):
             truth.extend([""] if g else [])
@@ -204,9 +210,7 @@ def main() -> int:
     if args.order_only:
         if args.out:
             parser.error("--order-only prints its results: it does not write the report")
-        # the order tests draw after the first three tests' damage, so that they see the same cases here
-        for ln in legal[: args.lines // 2]:
-            damage.damage_line(ln, rng, garble_rate=0.15)
+        garble(legal[: args.lines // 2], rng)  # the order tests draw after test 2's damage: the same cases
         for name, (ok, total) in order_results(restorer, legal, rng).items():
             print(f"{name}: {ok} of {total}")
         return 0
@@ -233,7 +237,7 @@ def main() -> int:
         rows.append(("pyvi ViUtils.add_accents", syllable_accuracy([pyvi(s) for s in stripped], legal)))
 
     # 2. OCR-garbled text: 15 % of syllables damaged beyond accents, the rest stripped
-    garbled = [damage.damage_line(ln, rng, garble_rate=0.15)[0] for ln in legal[: args.lines // 2]]
+    garbled = garble(legal[: args.lines // 2], rng)
     truth_g = legal[: args.lines // 2]
     t = time.monotonic()
     fixed_g = [restorer.repair(ln).text for ln in garbled]

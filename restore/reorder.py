@@ -217,13 +217,13 @@ class _RunSearch:
         self.before_stops = preceding is None or preceding.rstrip().endswith((".", "!", "?"))
         self.ends = [_edge(ln, candidates, last=True) for ln in lines]
         self.starts = [_edge(ln, candidates, last=False) for ln in lines]
-        self.headings = [k for k, ln in enumerate(lines) if opens and opens[k] and HEADING_RE.match(ln)]
-        self.heading_set = set(self.headings)
         self.closing = [0.0 if ln.rstrip().endswith(SENTENCE_END) else -OPEN_END_PENALTY for ln in lines]
         # OCR keeps case: a sentence opens with a capital, a number or a dash, not in lower case
         self.lower = [opens_in_lower_case(ln) for ln in lines]
         self.full_stop = [ln.rstrip().endswith((".", "!", "?")) for ln in lines]
         self.numbered = [bool(HEADING_RE.match(ln)) for ln in lines]
+        self.headings = [k for k in range(n) if opens and opens[k] and self.numbered[k]]
+        self.heading_set = set(self.headings)
         # gap[k]: a blank line stands between lines k and k+1.  A reversal keeps blank lines in their
         # mirrored places, so whichever two lines meet across one meet as paragraph end and start
         self.gap = [bool(opens and opens[k + 1]) for k in range(n - 1)]
@@ -397,8 +397,7 @@ class _RunSearch:
         for run in runs:
             a, b = seq.index(run.start), seq.index(run.end - 1)
             seq[a:b + 1] = run.lines
-        first = seq[0]
-        return self.score(REGION_START, first) + self._walk(seq) + self.closing[seq[-1]]
+        return self._read_run(seq, 0, self.n)
 
 
 def opens_in_lower_case(line: str) -> bool:

@@ -102,7 +102,8 @@ def _fold_streams(corpus_dir: Path, sources: tuple[str, ...], model, work_dir: P
     from . import neural
     from .ngram import NgramModel
 
-    known = {w: NgramCounter().min_count for w in model.vocab}  # the same vocabulary, hence the same ids
+    min_count = NgramCounter().min_count
+    known = dict.fromkeys(model.vocab, min_count)  # the same vocabulary, hence the same ids
     out = []
     for fold in (0, 1):
         ids_path = work_dir / f"fold{fold}_ids_legal{LEGAL_REPEAT}.npy"
