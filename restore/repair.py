@@ -620,12 +620,6 @@ def _goes_on(line: str, following: str) -> bool:
         reorder.opens_in_lower_case(following)
 
 
-#: a line too broken to pass for Vietnamese (6 of 13 words no syllable: "khangan", "nuroc", "kih") is
-#: labelled foreign; beside a damaged line, when this share of its words are unmarked syllables, it is OCR
-#: damage of the same section, not another language.  Dev, 150 legal paragraphs in lines of 12 words,
-#: 30 % garbled (14 of 608 lines foreign): WER 20.01 % -> 18.68 % (beside garbled lines only: 18.83 %; at
-#: a share of 0.4, 18.37 %); 15 % garbled: 9.90 % -> 9.65 %.  English lines between damaged ones are kept
-FOREIGN_PLAIN_SHARE = 0.5
 
 
 def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> list[detect.LineReport]:
@@ -633,14 +627,13 @@ def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> l
     as garbled too: OCR damages a section, not a line, and a short line may hold only one visible
     slip ("truong" for "trong" is a word, so it shows nothing).  Dev, 150 legal paragraphs in lines of
     12 words, 15 % garbled: WER 13.29 % -> 13.01 %.  So is a "foreign" line beside a damaged one that
-    is mostly unmarked syllables (``FOREIGN_PLAIN_SHARE``)."""
+    is mostly unmarked syllables (``detect.may_be_broken_vietnamese``)."""
     out = list(reports)
     for k, report in enumerate(reports):
         beside = [reports[j].label for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].strip()]
         if report.label in ("accent-stripped", "mixed") and "garbled" in beside:
             out[k] = dataclasses.replace(report, label="garbled")
-        elif report.label == "foreign" and report.share("plain") >= FOREIGN_PLAIN_SHARE and any(
-                label not in detect.UNTOUCHED for label in beside):
+        elif detect.may_be_broken_vietnamese(report) and any(label not in detect.UNTOUCHED for label in beside):
             out[k] = dataclasses.replace(report, label="garbled")
     return out
 

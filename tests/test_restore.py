@@ -169,6 +169,17 @@ def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
     assert accented[4] in result.text.split("\n")  # moved, never rewritten
 
 
+def test_a_line_in_another_language_stays_where_it_is_among_garbled_lines(restorer):
+    # the first paragraph of the section fixture, garbled, put back in its reading order
+    shown = pair("section")[0].split("\n\n")[0].split("\n")[::-1]
+    english = "The report of the meeting was sent to all members of the board."
+    lines = shown[:2] + [english] + shown[2:]
+    assert detect.analyse_line(english).label == "foreign"
+    result = restorer.repair("\n".join(lines))
+    assert result.text.split("\n")[2] == english
+    assert not [c for c in result.changes if c.kind == "reorder"]
+
+
 def test_a_misreading_that_spells_another_word_is_fixed_in_a_garbled_line(restorer):
     garbled = "Tinh hinh kinh te truong nuroc tiep tuc on dinh, an nih duoc giu vung."
     assert detect.analyse_line(garbled).label == "garbled"
