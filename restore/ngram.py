@@ -91,6 +91,13 @@ class NgramModel:
         backed = out + np.where(ctx_found, ctx_backoff, 0.0)
         return np.where(found_tri, tri_val, backed)
 
+    def bigram_logp(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """log P(w3 | w2) for arrays of ids that broadcast together, backing off to the unigram."""
+        w2, w3 = np.broadcast_arrays(np.asarray(w2, np.int64), np.asarray(w3, np.int64))
+        found, value = _lookup(self.bi_keys, self.bi_logp, ((w2 << ID_BITS) | w3).ravel())
+        backed = (self.uni_logp[w3] + self.uni_backoff[w2]).ravel()
+        return np.where(found, value, backed).reshape(w2.shape)
+
     def transitions(self, seq: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """log P(c | a, b) for every choice a of seq[i-2], b of seq[i-1], c of seq[i] (i >= 2), flat in
         C order one position after the other, and where each position's block starts.

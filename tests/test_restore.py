@@ -169,6 +169,19 @@ def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
     assert accented[4] in result.text.split("\n")  # moved, never rewritten
 
 
+def test_a_rarer_word_one_letter_away_is_offered_when_its_neighbours_call_for_it(restorer):
+    # "deo" is one letter from "dao", but "đạo" is not among the commonest syllables one letter away
+    # from it: the words beside it ("lanh", "chi") bring it in
+    line = "Cac cap uy tang cuong su lanh deo, chi deo cua Dang doi voi cong tac thiuc hien nhiiem vu."
+    assert detect.analyse_line(line).label == "garbled"
+    assert "đạo" not in restorer.candidates.neighbours("deo")
+    result = restorer.repair(line)
+    assert result.text == "Các cấp ủy tăng cường sự lãnh đạo, chỉ đạo của Đảng đối với công tác thực hiện nhiệm vụ."
+    assert [(c.before, c.after, c.kind) for c in result.changes if c.before == "deo"] == [("deo", "đạo", "spelling")] * 2
+    # in a line that is only accent-stripped, "deo" is a word as it is: only its accents may change
+    assert "lãnh đạo" not in restorer.repair(line.replace("thiuc", "thuc").replace("nhiiem", "nhiem")).text
+
+
 def test_a_line_in_another_language_stays_where_it_is_among_garbled_lines(restorer):
     # the first paragraph of the section fixture, garbled, put back in its reading order
     shown = pair("section")[0].split("\n\n")[0].split("\n")[::-1]
