@@ -319,7 +319,8 @@ class Restorer:
         it call for it: "deo" is offered only its commonest neighbours (để, đến, do, ...), but after
         "lanh" also "đạo", since "lãnh đạo" is a frequent pair.  A neighbour is added when its bigram with
         a candidate beside it is CONTEXT_LIFT nats likelier than chance, at most CONTEXT_NEIGHBOURS of them."""
-        out = list(positions)
+        extras: dict[int, list[str]] = {}
+        grids: list[tuple[int, bool, np.ndarray, np.ndarray]] = []  # position, neighbour first?, (w2, w3) ids
         for i, pos in enumerate(positions):
             word = by_start.get(pos.start)
             if not pos.editable or pos.part is not None or word is None or word.label == "invalid" or " " in pos.text:
@@ -327,19 +328,28 @@ class Restorer:
             extra = [n for n in self.candidates.neighbours(pos.text, limit=WIDE_NEIGHBOURS) if n not in pos.cands]
             if not extra:
                 continue
+            extras[i] = extra
             ids = self.model.ids(extra)
-            lift = np.full(len(extra), -np.inf)
             if i > 0:  # P(neighbour | word before) against P(neighbour)
-                before = self.model.ids(positions[i - 1].cands)
-                lift = np.maximum(lift, self.model.bigram_logp(before[:, None], ids[None, :]).max(0)
-                                  - self.model.uni_logp[ids])
+                grids.append((i, False, *np.broadcast_arrays(self.model.ids(positions[i - 1].cands)[:, None], ids)))
             if i + 1 < len(positions):  # P(word after | neighbour) against P(word after)
-                after = self.model.ids(positions[i + 1].cands)
-                lift = np.maximum(lift, (self.model.bigram_logp(ids[:, None], after[None, :])
-                                         - self.model.uni_logp[after][None, :]).max(1))
-            best = [extra[k] for k in np.argsort(-lift)[:CONTEXT_NEIGHBOURS] if lift[k] >= CONTEXT_LIFT]
+                grids.append((i, True, *np.broadcast_arrays(ids[:, None], self.model.ids(positions[i + 1].cands))))
+        if not grids:
+            return positions
+        # one lookup for the whole line: most of the time goes to searching the bigram table
+        flat = self.model.bigram_logp(np.concatenate([g[2].ravel() for g in grids]),
+                                      np.concatenate([g[3].ravel() for g in grids]))
+        lifts = {i: np.full(len(extra), -np.inf) for i, extra in extras.items()}
+        at = 0
+        for i, neighbour_first, w2, w3 in grids:
+            lift = flat[at:at + w2.size].reshape(w2.shape) - self.model.uni_logp[w3]
+            at += w2.size
+            lifts[i] = np.maximum(lifts[i], lift.max(1) if neighbour_first else lift.max(0))
+        out = list(positions)
+        for i, extra in extras.items():
+            best = [extra[k] for k in np.argsort(-lifts[i])[:CONTEXT_NEIGHBOURS] if lifts[i][k] >= CONTEXT_LIFT]
             if best:
-                out[i] = dataclasses.replace(pos, cands=[*pos.cands, *best])
+                out[i] = dataclasses.replace(positions[i], cands=[*positions[i].cands, *best])
         return out
 
     def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
