@@ -50,12 +50,6 @@ MIN_MOVE_GAIN = 12.0
 #: one reversed block unless they read better by this much (natural log) per extra run: a prior on
 #: reversal events (about 1 in 20,000), not a value fitted to data; dev sections never split in two
 RUN_COST = 10.0
-#: OCR reverses a block as a whole: a run found inside a damaged region is taken on to the region's
-#: edges when that reads at most this many nats worse.  The lines it takes in are often a short
-#: paragraph whose own joins are too few to pass MIN_GAIN_PER_JOIN (seed 003's numbered heading over two
-#: lines).  Dev, seed 003's page layout: 0 -> 59 of 69, 3 -> 60, 6 and 12 -> 62, 25 -> 62 but reversed
-#: runs 72 -> 66 of 72 and scrambled runs 60 -> 58; the other order tests are unchanged from 0 to 12
-WHOLE_BLOCK_BONUS = 8.0
 #: a line that ends a sentence, or one that opens with a capital (a heading, a new sentence), says little
 #: about which line comes next, so a run is judged only when at least this share of its lines break off
 #: mid-sentence and as many (but one) go on in lower case, as the lines of a page do.  Without it, three
@@ -208,21 +202,15 @@ def _choose_runs(search: "_RunSearch") -> list[_Run]:
 
     Runs are taken greedily, best gain first.  When several are found, the one
     run that spans them all is taken instead unless they read clearly better
-    (``RUN_COST``).  A run may also be taken on to the region's edges, which
-    needs to read no worse than ``WHOLE_BLOCK_BONUS`` below the runs found.
+    (``RUN_COST``).
     """
     runs = search.greedy()
-    if not runs:
+    if len(runs) < 2:
         return runs
-    spanning = (runs[0].start, runs[-1].end)
-    best, best_reading = runs, search.reading(runs) - RUN_COST * (len(runs) - 1)
-    edges = {(0, spanning[1]), (spanning[0], search.n), (0, search.n)} - {spanning}
-    for s, e in sorted(edges | ({spanning} if len(runs) > 1 else set())):
-        block = search.run(s, e)
-        reading = search.reading([block]) + (WHOLE_BLOCK_BONUS if (s, e) in edges else 0.0)
-        if reading >= best_reading:
-            best, best_reading = [block], reading
-    return best
+    block = search.run(runs[0].start, runs[-1].end)
+    if search.reading([block]) >= search.reading(runs) - RUN_COST * (len(runs) - 1):
+        return [block]
+    return runs
 
 
 class _RunSearch:
