@@ -666,8 +666,6 @@ def _goes_on(line: str, following: str) -> bool:
         reorder.opens_in_lower_case(following)
 
 
-
-
 def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> list[detect.LineReport]:
     """Line reports, where a stripped or mixed line next to a garbled one (no blank line between) is read
     as garbled too: OCR damages a section, not a line, and a short line may hold only one visible
