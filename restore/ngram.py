@@ -81,11 +81,8 @@ class NgramModel:
     def logp(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """log P(w3 | w1 w2) for arrays of ids (natural log)."""
         w1, w2, w3 = (np.asarray(a, np.int64) for a in (w1, w2, w3))
-        out = self.uni_logp[w3].astype(np.float64)
-        bi = (w2 << ID_BITS) | w3
-        found_bi, bi_val = _lookup(self.bi_keys, self.bi_logp, bi)
-        out = np.where(found_bi, bi_val, out + self.uni_backoff[w2])
-        tri = (w1 << (2 * ID_BITS)) | bi
+        out = self.bigram_logp(w2, w3)
+        tri = (w1 << (2 * ID_BITS)) | (w2 << ID_BITS) | w3
         found_tri, tri_val = _lookup(self.tri_keys, self.tri_logp, tri)
         ctx_found, ctx_backoff = _lookup(self.bi_keys, self.bi_backoff, (w1 << ID_BITS) | w2)
         backed = out + np.where(ctx_found, ctx_backoff, 0.0)
@@ -95,7 +92,7 @@ class NgramModel:
         """log P(w3 | w2) for arrays of ids that broadcast together, backing off to the unigram."""
         w2, w3 = np.broadcast_arrays(np.asarray(w2, np.int64), np.asarray(w3, np.int64))
         found, value = _lookup(self.bi_keys, self.bi_logp, ((w2 << ID_BITS) | w3).ravel())
-        backed = (self.uni_logp[w3] + self.uni_backoff[w2]).ravel()
+        backed = (self.uni_logp[w3].astype(np.float64) + self.uni_backoff[w2]).ravel()
         return np.where(found, value, backed).reshape(w2.shape)
 
     def transitions(self, seq: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -82,16 +82,18 @@ def train_neural(corpus_dir: Path, out_dir: Path, work_dir: Path, minutes: float
 def _training_lines(corpus_dir: Path, sources: tuple[str, ...], fold: int | None = None):
     """Every training line once, then the legal documents again (LEGAL_REPEAT in all), as whole
     documents so that no window holds a line beside its own copy.  ``fold``: only that half's documents."""
-    def chosen(srcs):
-        return (doc for doc in corpus.documents(corpus_dir, sources=srcs, split="train")
-                if fold is None or corpus.fold_of(doc.file, doc.index) == fold)
-
-    for doc in chosen(sources):
+    for doc in _training_documents(corpus_dir, sources, fold):
         yield from doc.lines
     if "legal" in sources:
         for _ in range(LEGAL_REPEAT - 1):
-            for doc in chosen(("legal",)):
+            for doc in _training_documents(corpus_dir, ("legal",), fold):
                 yield from doc.lines
+
+
+def _training_documents(corpus_dir: Path, sources: tuple[str, ...], fold: int | None):
+    """The training documents, or only those of one half (``corpus.fold_of``)."""
+    return (doc for doc in corpus.documents(corpus_dir, sources=sources, split="train")
+            if fold is None or corpus.fold_of(doc.file, doc.index) == fold)
 
 
 def _fold_streams(corpus_dir: Path, sources: tuple[str, ...], model, work_dir: Path):
@@ -112,10 +114,9 @@ def _fold_streams(corpus_dir: Path, sources: tuple[str, ...], model, work_dir: P
             np.save(ids_path, neural.corpus_ids(_training_lines(corpus_dir, sources, fold), model))
         if not prior_path.exists():
             counter = NgramCounter()
-            for doc in corpus.documents(corpus_dir, sources=sources, split="train"):
-                if corpus.fold_of(doc.file, doc.index) != fold:
-                    for line in doc.lines:
-                        counter.add_line(line)
+            for doc in _training_documents(corpus_dir, sources, 1 - fold):
+                for line in doc.lines:
+                    counter.add_line(line)
             counter.token_counts = known
             counter.build().save(prior_path)
         out.append((np.load(ids_path, mmap_mode="r"), NgramModel.load(prior_path)))
