@@ -13,10 +13,20 @@ reads clearly better.  Then, inside
 each paragraph, blocks of up to three lines that OCR put out of place are
 moved back, again only when the paragraph reads much better: text that reads
 well is never moved.
+
+What may move is bounded, because a wrong reorder scrambles the user's text:
+only damaged lines move (a clean line never moves, and none moves across one);
+a reversed run must look like what OCR reverses, the visual lines of one page
+region (lines of about one width that break off mid-sentence), at most
+``MAX_RUN`` of them; and the gain it must bring grows with its length.  Each
+region's moves carry a confidence, the posterior of a reversal against its
+prior (``RUN_COST`` nats per event); below the caller's threshold the move is
+only reported, and the lines stay where they were.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -56,17 +66,35 @@ RUN_COST = 10.0
 #: dev legal documents stripped of accents with one sentence per line (183, 314, 135 lines) had 22, 26
 #: and 16 lines moved; with the first half of the rule, 12, 10 and 6 (headings in capitals)
 MIN_OPEN_SHARE = 0.5
-#: a line of this many words or fewer is too short to call clean
+#: a reorder is made only when its posterior (``posterior``) is at least this: below, it is reported and
+#: the lines stay.  The callers pass the larger of this and their own threshold
+MIN_CONFIDENCE = 0.5
+#: a line of nothing but codes this short ("VT, KT.") may move with the damaged line beside it
 SHORT_FRAGMENT_WORDS = 2
+#: OCR reverses the visual lines of a page region: lines of one width.  The lines of a run that break off
+#: mid-sentence (all but a paragraph's last) must be at most this long (characters: an A4 line at 13 pt
+#: holds about 90, a wide landscape table row 130) ...
+MAX_LINE_CHARS = 130
+#: ... and this close to their median length (shortest and longest as shares of it): text justified to
+#: one width.  One paragraph per line, as converters write, is far from it
+WIDTH_SPREAD = (0.5, 1.5)
 #: longest run considered: a reversed OCR block is a section, not a whole document
 MAX_RUN = 60
 #: runs up to this long are always scored in full: their edges weigh as much as their inside
 SHORT_RUN = 8
 JOIN_WORDS = 3
+
+
+def posterior(gain: float, events: int) -> float:
+    """How sure a reorder is: the reordered reading is ``gain`` nats likelier, against a prior of
+    ``RUN_COST`` nats for each reversal or move it makes (OCR seldom reverses a block)."""
+    evidence = gain - RUN_COST * max(1, events)
+    return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, evidence))))
 #: what a line follows when it has no line before it in the region
 REGION_START, PARAGRAPH_START = -1, -2
 #: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
 #: top of its own paragraph instead of at the bottom, so a run may also be read as heading + the rest reversed
+LIST_MARKER_RE = re.compile(r"[a-zđ][.)]\s")
 HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,4}\.|[a-zđ]\))\s+\S")
 
 
@@ -78,15 +106,18 @@ class Move:
     after: str
     before_last: str  # the run's last input line (to compute its character span)
     confidence: float
+    applied: bool = True
 
 
 def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGenerator,
-                  reports: list[detect.LineReport] | None = None) -> tuple[list[str], list[Move], list[int]]:
-    """Lines in reading order, the moves made, and for each output line its input index.
+                  reports: list[detect.LineReport] | None = None,
+                  min_confidence: float = MIN_CONFIDENCE) -> tuple[list[str], list[Move], list[int]]:
+    """Lines in reading order, the moves found, and for each output line its input index.
 
     ``candidates`` gives the accented forms of the words at line edges, and lets misspelt ones
     ("nuroc") be read as the syllables they may stand for when joins are scored.
     ``reports``: the lines' ``detect.analyse_line`` reports, when the caller has them already.
+    A move less confident than ``min_confidence`` is returned with ``applied=False`` and not made.
     """
     order = list(range(len(lines)))
     moves: list[Move] = []
@@ -106,9 +137,11 @@ def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGene
         if len(region) >= MIN_RUN:
             opens = [k > 0 and not lines[k - 1].strip() for k in region]
             preceding = lines[i - 1] if i > 0 and lines[i - 1].strip() else None  # the region continues it
-            search = _RunSearch([lines[k] for k in region], model, candidates, opens, preceding)
-            gain = 0.0
+            following = lines[j] if j < len(lines) and lines[j].strip() else None  # and runs on into it
+            search = _RunSearch([lines[k] for k in region], model, candidates, opens, preceding, following)
+            gain, events = 0.0, 0
             for run in _choose_runs(search):
+                events += 1
                 span = range(region[run.start], region[run.end - 1] + 1)
                 # blank lines between paragraphs keep their mirrored places, as many as there were
                 blanks = _blank_groups(lines, span)[::-1]
@@ -124,39 +157,42 @@ def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGene
                 q = p
                 while q < j and lines[order[q]].strip():
                     q += 1
-                if q - p >= MIN_RUN:
-                    better, para_gain = search.unscramble([local[k] for k in order[p:q]],
-                                                          REGION_START if p == i else PARAGRAPH_START)
+                para = [local[k] for k in order[p:q]]
+                if q - p >= MIN_RUN and search.wrapped_lines(para) and search.goes_on(para):
+                    better, para_gain = search.unscramble(para, REGION_START if p == i else PARAGRAPH_START,
+                                                          closes_region=q == j)
                     if better is not None:
                         order[p:q] = [region[r] for r in better]
                         gain += para_gain
+                        events += 1
                 p = q + 1
             moved = [k for k in range(i, j) if order[k] != k]
             if moved:
                 first, last = moved[0], moved[-1]
+                confidence = posterior(gain, events)
+                applied = confidence >= min_confidence
                 moves.append(Move(first, last + 1, "\n".join(lines[first:last + 1]),
                                   "\n".join(lines[k] for k in order[first:last + 1]), lines[last],
-                                  confidence=round(1.0 - 1.0 / (1.0 + gain), 4)))
+                                  confidence=round(confidence, 4), applied=applied))
+                if not applied:
+                    order[i:j] = range(i, j)
         i = max(j, i + 1)
     return [lines[k] for k in order], moves, order
 
 
 def _damaged_lines(lines: list[str], reports: list[detect.LineReport], candidates: CandidateGenerator) -> list[bool]:
-    """Lines that may move: damaged ones and blank ones, a lone clean line between damaged ones, and a
-    fragment too short to judge ("đỏ.") next to a damaged line: OCR of a damaged block gets some lines
-    right, and they must not cut the block in two or be left behind.  A line in another language stays
-    where it is and cuts the block: its joins read badly every way, so it would be moved for nothing."""
-    damaged = [not ln.strip() or report.label not in detect.UNTOUCHED for ln, report in zip(lines, reports)]
-    text = [k for k, ln in enumerate(lines) if ln.strip()]
-    bridged = list(damaged)
-    for before, k, after in zip([-1, *text], text, [*text[1:], -1]):
-        if damaged[k] or _another_language(reports[k], candidates):
-            continue
-        between = before >= 0 and after >= 0 and damaged[before] and damaged[after] and after - before <= 3
-        touching = (before >= 0 and before == k - 1 and damaged[before]) or (after == k + 1 and damaged[after])
-        if between or (touching and len(lines[k].split()) <= SHORT_FRAGMENT_WORDS):
-            bridged[k] = True
-    return [d or not ln.strip() for d, ln in zip(bridged, lines)]
+    """Lines that may move: damaged ones and blank ones.  A clean line never moves, so it cuts a
+    damaged block in two (the price: a sound line inside a reversed block stays where OCR put it).
+    A line labelled foreign moves only when it is Vietnamese that OCR broke, not another language; a
+    fragment of nothing but codes ("VT, KT."), which no damage shows on, only beside a damaged line."""
+    movable = [not ln.strip() or (report.label not in detect.UNTOUCHED
+                                  or (report.label == "foreign" and not _another_language(report, candidates)))
+               for ln, report in zip(lines, reports)]
+    out = list(movable)
+    for k, (line, report) in enumerate(zip(lines, reports)):
+        if report.label == "not-to-touch" and len(line.split()) <= SHORT_FRAGMENT_WORDS and line.strip():
+            out[k] = any(0 <= j < len(lines) and lines[j].strip() and movable[j] for j in (k - 1, k + 1))
+    return out
 
 
 #: a "foreign" line whose non-syllables (of two letters or more) are this often within two letters of a
@@ -205,7 +241,8 @@ def _choose_runs(search: "_RunSearch") -> list[_Run]:
     (``RUN_COST``).
     """
     runs = search.greedy()
-    if len(runs) < 2:
+    whole = list(range(runs[0].start, runs[-1].end)) if runs else []
+    if len(runs) < 2 or len(whole) > MAX_RUN or not (search.wrapped_lines(whole) and search.goes_on(whole)):
         return runs
     block = search.run(runs[0].start, runs[-1].end)
     if search.reading([block]) >= search.reading(runs) - RUN_COST * (len(runs) - 1):
@@ -227,9 +264,13 @@ class _RunSearch:
     """
 
     def __init__(self, lines: list[str], model: NgramModel, candidates: CandidateGenerator,
-                 opens: list[bool] | None, preceding: str | None = None) -> None:
+                 opens: list[bool] | None, preceding: str | None = None, following: str | None = None) -> None:
         n = self.n = len(lines)
         self.model = model
+        # what the region's last line runs on into: the sound line just after it (a clean line cuts a block)
+        self.after = None if following is None else _edge(following, candidates, last=False)
+        self.after_lower = following is not None and opens_in_lower_case(following)
+        self._tails: dict[int, float] = {}
         # what the region's first line follows: a sentence start, or the sound line just before the region
         self.before = [] if preceding is None else _edge(preceding, candidates, last=True)
         self.before_stops = preceding is None or preceding.rstrip().endswith((".", "!", "?"))
@@ -239,6 +280,7 @@ class _RunSearch:
         # OCR keeps case: a sentence opens with a capital, a number or a dash, not in lower case
         self.lower = [opens_in_lower_case(ln) for ln in lines]
         self.full_stop = [ln.rstrip().endswith((".", "!", "?")) for ln in lines]
+        self.width = [len(ln.strip()) for ln in lines]
         self.numbered = [bool(HEADING_RE.match(ln)) for ln in lines]
         self.headings = [k for k in range(n) if opens and opens[k] and self.numbered[k]]
         self.heading_set = set(self.headings)
@@ -278,8 +320,18 @@ class _RunSearch:
         return self.score(a, b)
 
     def tail(self, last: int, e: int) -> float:
-        """The join out of a run whose new last line is ``last``; at the region's end it should close a sentence."""
-        return self.join(last, e, e - 1) if e < self.n else self.closing[last]
+        """The join out of a run whose new last line is ``last``; at the region's end, into the sound line
+        after the region, or else it should close a sentence."""
+        if e < self.n:
+            return self.join(last, e, e - 1)
+        if self.after is None:
+            return self.closing[last]
+        if last not in self._tails:
+            value = _join(self.ends[last], self.after, self.model)
+            if self.after_lower and self.full_stop[last]:
+                value -= LOWER_CASE_START_PENALTY
+            self._tails[last] = value
+        return self._tails[last]
 
     def run(self, s: int, e: int) -> _Run:
         """The best way to reverse run [s, e), and how much better it reads: plainly, with a numbered
@@ -342,6 +394,29 @@ class _RunSearch:
             prev, blank = item, False
         return total
 
+    def wrapped(self, s: int, e: int) -> bool:
+        """Lines [s, e) look like the visual lines of one region of a page: those that break off
+        mid-sentence are of about one width, no wider than a page."""
+        return self.wrapped_lines(range(s, e))
+
+    def wrapped_lines(self, lines: range | list[int]) -> bool:
+        """The lines that break off mid-sentence (numbered headings aside: a heading is a line of its
+        own) are of about one width; none is wider than those nor than a page."""
+        body = sorted(self.width[k] for k in lines if self.closing[k] < 0 and not self.numbered[k])
+        if not body:
+            return False
+        median = body[len(body) // 2]
+        low, high = WIDTH_SPREAD
+        widest = max(self.width[k] for k in lines)
+        return widest <= min(MAX_LINE_CHARS, high * median) and body[0] >= low * median
+
+    def goes_on(self, lines: list[int]) -> bool:
+        """Most of these lines break off mid-sentence and the next goes on in lower case, as the lines
+        of a wrapped paragraph do: otherwise their joins cannot tell their order."""
+        n = len(lines)
+        return (sum(self.closing[k] < 0 for k in lines) >= MIN_OPEN_SHARE * n
+                and sum(self.lower[k] for k in lines) >= MIN_OPEN_SHARE * n - 1)
+
     def greedy(self) -> list[_Run]:
         found: list[_Run] = []
         taken = [False] * self.n
@@ -358,6 +433,8 @@ class _RunSearch:
                     if (open_before[e] - open_before[s] < MIN_OPEN_SHARE * (e - s)
                             or lower_before[e] - lower_before[s] < MIN_OPEN_SHARE * (e - s) - 1):
                         continue  # mostly whole sentences or headings: the joins cannot tell their order
+                    if not self.wrapped(s, e):
+                        continue  # not the visual lines of one page region: OCR did not reverse them
                     inside = self.backward[e - 1] - self.backward[s] - (self.forward[e - 1] - self.forward[s])
                     if inside <= 0 and e - s > SHORT_RUN:
                         continue  # a long run that reads worse inside cannot be a reversed block
@@ -372,16 +449,19 @@ class _RunSearch:
                 taken[k] = True
 
 
-    def unscramble(self, para: list[int], opening: int) -> tuple[list[int] | None, float]:
+    def unscramble(self, para: list[int], opening: int, closes_region: bool = False) -> tuple[list[int] | None, float]:
         """One paragraph's lines (in their current order) reordered by moving blocks of up to three
         lines, while a move makes it read better by MIN_MOVE_GAIN; None when nothing moved.
-        ``opening``: REGION_START or PARAGRAPH_START, what the paragraph's first line follows."""
+        ``opening``: REGION_START or PARAGRAPH_START, what the paragraph's first line follows;
+        ``closes_region``: its last line runs on into what follows the region."""
         if len(para) > MAX_RUN:
             return None, 0.0
         end = self.n  # stands for the paragraph's end: the last line should close a sentence
 
         def join(a: int, b: int) -> float:
-            return self.closing[a] if b == end else self.score(a, b)
+            if b == end:
+                return self.tail(a, self.n) if closes_region else self.closing[a]
+            return self.score(a, b)
 
         current, total = list(para), 0.0
         for _ in range(len(para)):
@@ -420,9 +500,10 @@ class _RunSearch:
 
 def opens_in_lower_case(line: str) -> bool:
     """A line that goes on with a sentence: OCR keeps case, and a sentence opens with a capital, a number
-    or a dash."""
-    first = line.lstrip()[:1]
-    return first.isalpha() and first.islower()
+    or a dash.  A list marker ("d) ", "a. ") opens an item, not a continuation."""
+    text = line.lstrip()
+    first = text[:1]
+    return first.isalpha() and first.islower() and not LIST_MARKER_RE.match(text)
 
 
 def _edge(line: str, candidates: CandidateGenerator, last: bool) -> list[list[str]]:

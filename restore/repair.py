@@ -80,6 +80,8 @@ CONTEXT_TOKENS = 8
 #: confidence, above the default threshold so the repair is applied unless the user asks for more)
 MARKER_CONFIDENCE = 0.95
 _STROKED = {"d": "đ", "D": "Đ"}
+#: the kinds of change (``Change.kind``); each can be switched off (``vanban repair --no-reorder``, ...)
+KINDS = frozenset({"accent", "spelling", "reorder"})
 
 
 @dataclass(frozen=True)
@@ -148,19 +150,23 @@ class Restorer:
         return cls(model, name=name, scorer=scorer)
 
     def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-               suspects: Sequence[tuple[int, int]] = ()) -> RepairResult:
-        """``suspects``: (start, end) spans of the text the OCR engine was unsure of."""
+               suspects: Sequence[tuple[int, int]] = (), kinds: frozenset[str] = KINDS) -> RepairResult:
+        """``suspects``: (start, end) spans of the text the OCR engine was unsure of.  ``kinds``: the
+        kinds of change that may be made (accent, spelling, reorder); the others are only logged."""
         text = unicodedata.normalize("NFC", text)
         style = vn.detect_style(text)
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
         reports = [detect.analyse_line(line) for line in lines]
-        ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports)
+        # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
+        needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
+        ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
         offsets = _line_offsets(text)
         for move in moves:
             end = offsets[move.end - 1] + len(move.before_last)
-            changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder"))
+            changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder",
+                                  move.applied))
         out_lines = list(ordered)
         readings: list[list[_Reading | None]] = [[] for _ in ordered]
         in_context = _reports_in_context(ordered, [reports[k] for k in source])
@@ -178,7 +184,7 @@ class Restorer:
         # the last words of the line before, as they were written
         runs = _paragraph_runs(ordered, sorted(todo))
         for run in runs:
-            self._read_run([todo[k] for k in run], [None] * len(run), style, min_confidence)
+            self._read_run([todo[k] for k in run], [None] * len(run), style, min_confidence, kinds)
         # second pass: a damaged line is read again when the rest of the document wrote one of its word
         # pairs otherwise than this line's first reading did ("truong nuroc" read "trong nước" elsewhere)
         if todo and len(ordered) >= 2 and CONSISTENCY_WEIGHT > 0:
@@ -189,7 +195,7 @@ class Restorer:
                 hints = [consistency.for_line(todo[k].reading) for k in run]
                 hints = [h if h.disagrees(todo[k].reading) else None for h, k in zip(hints, run)]
                 if any(hints):
-                    self._read_run([todo[k] for k in run], hints, style, min_confidence)
+                    self._read_run([todo[k] for k in run], hints, style, min_confidence, kinds)
         for index, work in sorted(todo.items()):
             out_lines[index] = work.text
             base = offsets[source[index]]
@@ -197,7 +203,7 @@ class Restorer:
                                   ch.kind, ch.applied) for ch in work.changes)
         for index, at in _repeated_d_markers(out_lines, set(todo)):
             letter = out_lines[index][at]
-            applied = MARKER_CONFIDENCE >= min_confidence
+            applied = MARKER_CONFIDENCE >= min_confidence and "accent" in kinds
             if applied:
                 out_lines[index] = out_lines[index][:at] + _STROKED[letter] + out_lines[index][at + 1:]
             start = offsets[source[index]] + at
@@ -244,7 +250,7 @@ class Restorer:
         return work
 
     def _read_run(self, works: list["_LineWork"], hints: list["_LineHint | None"], style: str,
-                  min_confidence: float) -> None:
+                  min_confidence: float, kinds: frozenset[str] = KINDS) -> None:
         """Choose the words of a run of lines in one search, then apply and log each line's changes.
         ``hints``: per line, what the rest of the document wrote (second pass) or None."""
         if len(works) == 1 and works[0].own is not None and hints[0] is None:
@@ -268,7 +274,7 @@ class Restorer:
                 continue
             by_start = {w.start: w for w in work.report.words}
             work.text, work.changes = self._apply(work.line, work.positions, result, by_start, style,
-                                                  min_confidence, work.unsure)
+                                                  min_confidence, work.unsure, kinds)
             work.reading = _readings(work.positions, result)
 
     def _decode(self, positions: list["_Position"], context: "_Context | None") -> Decoded:
@@ -353,7 +359,8 @@ class Restorer:
         return out
 
     def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
-               style: str, min_confidence: float, unsure: frozenset[int]) -> tuple[str, list[Change]]:
+               style: str, min_confidence: float, unsure: frozenset[int],
+               kinds: frozenset[str] = KINDS) -> tuple[str, list[Change]]:
         """The repaired line and its change log, applying only confident changes."""
         changes: list[Change] = []
         pieces: list[str] = []
@@ -388,9 +395,9 @@ class Restorer:
             elif label == "accented" or (label in ("plain", "invalid") and _lone(positions, i - 1, by_start)):
                 # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
-            applied = confidence >= needed
             same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()
             kind = "accent" if same_letters else "spelling"
+            applied = confidence >= needed and kind in kinds
             changes.append(Change(pos.start, pos.end, pos.text, after, round(confidence, 4), kind, applied))
             if applied:
                 pieces.append(line[cursor:pos.start])
@@ -702,7 +709,8 @@ def load_restorer(directory: str | None = None) -> Restorer | None:
 
 
 def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-           restorer: Restorer | None = None, suspects: Sequence[tuple[int, int]] = ()) -> RepairResult:
+           restorer: Restorer | None = None, suspects: Sequence[tuple[int, int]] = (),
+           kinds: frozenset[str] = KINDS) -> RepairResult:
     """Repaired text and the log of every change (pass-through when no model is installed)."""
     restorer = restorer or load_restorer()
     if restorer is None:
@@ -710,4 +718,4 @@ def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
             text=unicodedata.normalize("NFC", text), model=None,
             note=f"no repair model found in {models_dir()}; text passed through unchanged",
         )
-    return restorer.repair(text, min_confidence, suspects)
+    return restorer.repair(text, min_confidence, suspects, kinds)

@@ -158,15 +158,21 @@ def test_a_damaged_block_that_continues_sound_lines(restorer, name):
     assert [vn.strip_accents(x) for x in reversed_block.text.split("\n")] == [vn.strip_accents(x) for x in lines]
 
 
-def test_a_lone_clean_line_does_not_cut_a_reversed_block(restorer):
+def test_a_clean_line_inside_a_reversed_block_never_moves(restorer):
+    """A clean line is never moved, and no line moves across it: it cuts the block, and each side is
+    put back on its own (issue 13: reorder only damaged lines)."""
     _, truth = pair("stripped")
-    accented = wrap(truth.replace("\n", " "), 10)[:8]
+    accented = wrap(truth.replace("\n", " "), 10)[:9]
     lines = [vn.strip_accents(x) for x in accented]
     lines[4] = accented[4]  # OCR got one line of the block right
     assert detect.analyse_line(lines[4]).label == "clean"
-    result = restorer.repair("\n".join(reversed(lines)))
-    assert [vn.strip_accents(x) for x in result.text.split("\n")] == [vn.strip_accents(x) for x in lines]
-    assert accented[4] in result.text.split("\n")  # moved, never rewritten
+    shown = lines[:4][::-1] + [lines[4]] + lines[5:][::-1]
+    result = restorer.repair("\n".join(shown))
+    out = result.text.split("\n")
+    assert out[4] == accented[4]  # in its place, never rewritten
+    assert [vn.strip_accents(x) for x in out] == [vn.strip_accents(x) for x in lines]
+    reorders = [c for c in result.changes if c.kind == "reorder"]
+    assert len(reorders) == 2 and all(accented[4] not in c.before for c in reorders)
 
 
 def test_a_rarer_word_one_letter_away_is_offered_when_its_neighbours_call_for_it(restorer):

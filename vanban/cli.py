@@ -15,7 +15,7 @@ from .pipeline import FORMATS, Options, run_batch
 from .progress import BarProgress, NullProgress
 from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
 from restore.corpus import default_corpus_dir
-from restore.repair import DEFAULT_MIN_CONFIDENCE, models_dir
+from restore.repair import DEFAULT_MIN_CONFIDENCE, KINDS, models_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
                      help="changes less certain than X (0-1) are not applied, only flagged "
                           f"(default: {DEFAULT_MIN_CONFIDENCE})")
+    for kind, what in (("reorder", "put lines back in order"), ("accents", "restore diacritics"),
+                       ("spelling", "correct misspelt words")):
+        rep.add_argument(f"--no-{kind}", action="store_true",
+                         help=f"do not {what}: such changes are only listed in the report")
 
     train = sub.add_parser("train-restorer", help="train the repair model from the corpus",
                            description="Build the syllable language model used by `vanban repair` "
@@ -167,7 +171,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"is not UTF-8 text (byte {exc.start})", path=args.input) from exc
-    result = restore.repair(text, min_confidence=args.min_confidence)
+    result = restore.repair(text, min_confidence=args.min_confidence, kinds=repair_kinds(args))
     if result.model is None:
         print(f"vanban: warning: {result.note}", file=sys.stderr)
     if args.output == "-":
@@ -179,9 +183,16 @@ def cmd_repair(args: argparse.Namespace) -> int:
                   "line_labels": result.line_labels, "changes": [asdict(c) for c in result.changes]}
         write_atomic(Path(args.report), json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     applied = sum(c.applied for c in result.changes)
-    print(f"vanban: {applied} change(s) applied, {len(result.changes) - applied} flagged below "
-          f"{args.min_confidence}", file=sys.stderr)
+    off = "" if repair_kinds(args) == KINDS else " or switched off"
+    print(f"vanban: {applied} change(s) applied, {len(result.changes) - applied} flagged (below "
+          f"{args.min_confidence}{off})", file=sys.stderr)
     return int(ExitCode.OK)
+
+
+def repair_kinds(args: argparse.Namespace) -> frozenset[str]:
+    """The kinds of change the user left switched on."""
+    off = {"reorder": args.no_reorder, "accent": args.no_accents, "spelling": args.no_spelling}
+    return frozenset(kind for kind, switched_off in off.items() if not switched_off)
 
 
 def cmd_train_restorer(args: argparse.Namespace) -> int:
