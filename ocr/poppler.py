@@ -72,6 +72,17 @@ def render_page(path: str, page: int, dpi: int) -> np.ndarray:
 
 def page_text(path: str, page: int) -> str:
     """The PDF's own text layer for one page ('' when there is none)."""
+    return page_layer_text(path, page).replace("\f", "")
+
+
+def page_layer_text(path: str, page: int) -> str:
+    """One page's text layer exactly as ``pdftotext -enc UTF-8 FILE -`` prints it, minus its closing form feed.
+
+    pdftotext ends every page with a form feed and lays each page out on its
+    own, so these pages joined with form feeds (and one at the end) are its
+    whole-file output byte for byte: the born-digital contract.  '' when the
+    page has no text or pdftotext fails (the page is then OCR'd).
+    """
     if not shutil.which("pdftotext"):
         raise MissingDependencyError(f"pdftotext (poppler) is not installed; {APT_HINT}")
     proc = subprocess.run(
@@ -80,7 +91,8 @@ def page_text(path: str, page: int) -> str:
     )
     if proc.returncode != 0:
         return ""
-    return proc.stdout.decode("utf-8", "replace").replace("\f", "")
+    text = proc.stdout.decode("utf-8", "replace")
+    return text[:-1] if text.endswith("\f") else text
 
 
 def _explain(poppler_message: str) -> str:
