@@ -6,6 +6,7 @@ Poppler's error texts are turned into plain-words input errors.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -93,6 +94,44 @@ def page_layer_text(path: str, page: int) -> str:
         return ""
     text = proc.stdout.decode("utf-8", "replace")
     return text[:-1] if text.endswith("\f") else text
+
+
+_WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
+_PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+
+
+def page_word_boxes(path: str, page: int) -> tuple[tuple[float, float], list[tuple[float, float, float, float]]]:
+    """Page size and the text layer's word boxes (x0, y0, x1, y1), in points from the top left."""
+    proc = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"],
+                          capture_output=True, timeout=TIMEOUT)
+    html = proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
+    size = _PAGE_RE.search(html)
+    page_size = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    return page_size, [tuple(float(v) for v in m.groups()) for m in _WORD_RE.finditer(html)]
+
+
+def page_image_area(path: str, page: int) -> float:
+    """Square points of the page covered by raster images (as drawn at their resolution); 0 when unknown.
+
+    A page that is mostly one image is a scan; its text layer (if any) is a
+    scanner's OCR and has to be checked against the ink it claims to read.
+    """
+    if not shutil.which("pdfimages"):
+        return 0.0
+    proc = subprocess.run(["pdfimages", "-f", str(page), "-l", str(page), "-list", path],
+                          capture_output=True, timeout=TIMEOUT)
+    area = 0.0
+    for line in proc.stdout.decode("utf-8", "replace").splitlines()[2:]:
+        cols = line.split()
+        try:
+            if cols[2] != "image":
+                continue
+            width, height, xppi, yppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
+        except (IndexError, ValueError):
+            continue
+        if xppi > 0 and yppi > 0:
+            area += (width / xppi * 72) * (height / yppi * 72)
+    return area
 
 
 def _explain(poppler_message: str) -> str:

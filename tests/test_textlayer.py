@@ -223,3 +223,48 @@ def test_old_flag_is_an_alias():
     assert options_from_args(parse(["ocr", "--use-text-layer", "x.pdf"])).text_layer == "use"
     with pytest.raises(BadArgsError):
         options_from_args(parse(["ocr", "--use-text-layer", "--text-layer", "ignore", "x.pdf"]))
+
+
+# ---------------------------------------------------------------- scans with a layer: does it cover the ink?
+
+
+def test_ink_coverage_counts_ink_under_the_words():
+    import numpy as np
+
+    from ocr.textlayer import ink_coverage
+
+    grey = np.full((100, 100), 250, np.float32)
+    grey[20:24, 10:90] = 0  # a line of "text" ...
+    grey[60:64, 10:90] = 0  # ... and another
+    assert ink_coverage(grey, [(10, 20, 90, 24)], (100, 100)) == pytest.approx(0.5)
+    assert ink_coverage(grey, [(10, 20, 90, 24), (10, 60, 90, 64)], (100, 100)) == 1.0
+    assert ink_coverage(np.full((50, 50), 250, np.float32), [], (50, 50)) == 1.0
+
+
+def test_tesseract_searchable_pdf_layer_is_used(tmp_path):
+    """A scanner's good OCR layer (here Tesseract's own PDF of a sample scan) covers the ink: used as is."""
+    subprocess.run(["tesseract", str(SAMPLES / "clean.png"), str(tmp_path / "searchable"), "-l", "vie", "pdf"],
+                   capture_output=True, check=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+    pdf = tmp_path / "searchable.pdf"
+    result, doc = run_one(pdf, tmp_path / "out")
+    details = layer_stage(doc["pages"][0])["details"]
+    assert details["decision"] == "unicode" and details["ink_covered"] >= 0.9
+    assert result.text == pdftotext(pdf)
+
+
+def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
+    from fpdf.enums import TextMode
+
+    pdf = _new_pdf()
+    pdf.add_page()
+    pdf.image(str(SAMPLES / "clean.png"), x=0, y=0, w=210, h=297)
+    pdf.set_font("dv", size=10)
+    pdf.text_mode = TextMode.INVISIBLE
+    pdf.set_xy(15, 20)
+    pdf.multi_cell(180, 6, PAGE_TWO.splitlines()[0])  # good Vietnamese, but one line of a full page
+    path = tmp_path / "partial.pdf"
+    pdf.output(str(path))
+    result, doc = run_one(path, tmp_path / "out")
+    details = layer_stage(doc["pages"][0])["details"]
+    assert details["decision"] == "garbage" and details["ink_covered"] < 0.3
+    assert cer(result.text, ground_truth("clean.png")) <= 0.02

@@ -23,6 +23,7 @@ import numpy as np
 
 import restore
 from ocr import clean, deskew, language, layout, load, orient, poppler, recognise, tesseract
+from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
 from ocr.errors import ExitCode, VanbanError
 
@@ -68,7 +69,8 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     stages: list[StageReport] = []
     if source.kind == "pdf":
         choice = textlayer.decide(
-            "" if options.text_layer == "ignore" else poppler.page_layer_text(source.path, number), options.text_layer)
+            "" if options.text_layer == "ignore" else poppler.page_layer_text(source.path, number), options.text_layer,
+            coverage=lambda: ocr_textlayer.scan_coverage(source.path, number))
         if choice.use:
             return _page_from_text_layer(number, choice)
         stages.append(StageReport("text_layer", False, choice.details))

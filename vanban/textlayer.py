@@ -11,7 +11,7 @@ and the syllable knowledge from ``restore``, which may not import each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from restore import encodings
 
@@ -22,6 +22,8 @@ MIN_LETTERS = 20
 GOOD_VALID = 0.70
 #: ... and this share carry a Vietnamese mark (prose has 40-80 %; a layer that dropped them has ~0)
 GOOD_MARKED = 0.20
+#: ... and, on a scanned page, lies over this share of the page's ink (a scanner layer of just the header: ~0.1)
+MIN_COVERAGE = 0.60
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,12 @@ class LayerChoice:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def decide(raw: str, mode: str) -> LayerChoice:
-    """Judge one page's layer text (as pdftotext gives it) under ``mode`` auto/use/ignore."""
+def decide(raw: str, mode: str, coverage: Callable[[], float | None] | None = None) -> LayerChoice:
+    """Judge one page's layer text (as pdftotext gives it) under ``mode`` auto/use/ignore.
+
+    ``coverage`` measures, only when needed (auto, text good), the share of a
+    scanned page's ink under the layer's words (None: not a scan).
+    """
     if mode not in MODES:
         raise ValueError(f"text layer mode must be one of {', '.join(MODES)}, not {mode!r}")
     base = {"mode": mode}
@@ -54,6 +60,15 @@ def decide(raw: str, mode: str) -> LayerChoice:
     quality = encodings.quality(converted)
     details = base | {"encoding": detection.encoding, "quality": quality.to_dict(), "readings": detection.scores}
     good = quality.valid >= GOOD_VALID and quality.marked >= GOOD_MARKED
+    if mode == "auto" and good and coverage is not None:
+        covered = coverage()
+        if covered is not None:
+            details["ink_covered"] = round(covered, 3)
+            if covered < MIN_COVERAGE:
+                return LayerChoice("garbage", False, details=details | {
+                    "decision": "garbage", "used": False,
+                    "reason": f"the layer reads well but lies over only {covered:.0%} of the scanned page's ink "
+                              f"(needs {MIN_COVERAGE:.0%}): part of the page is missing from it, the page is OCR'd"})
     if mode == "use" or good:
         why = "--text-layer use: any layer is taken" if mode == "use" and not good else (
             f"{quality.valid:.0%} of its {quality.tokens} words are Vietnamese syllables, "
