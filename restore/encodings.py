@@ -141,14 +141,19 @@ _CP1252_LETTER_TO_BYTE = {ch: b for b in range(0x80, 0xA0) if b not in (0x81, 0x
                           for ch in [bytes([b]).decode("cp1252")] if ch.isalpha() or ch in "ˆ˜"}
 
 
-def text_to_bytes(text: str) -> list[int | str]:
+_CP1252_TO_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def text_to_bytes(text: str, *, keep_punctuation: bool = True) -> list[int | str]:
     """The legacy bytes behind a text a PDF reader shows as Latin-1/cp1252 letters.
 
     Characters that are no single byte (already real Unicode) stay characters.
     Symbol fonts put their bytes at U+F020-U+F0FF; those count as bytes too, and
     so do cp1252's letters at 0x80-0x9F (a VN1 capital drawn through WinAnsi);
-    cp1252's quotes and dashes there stay punctuation: the legacy fonts kept them.
+    cp1252's quotes and dashes there stay punctuation (the .VnTime fonts kept
+    them) unless ``keep_punctuation`` is off (VISCII has capitals at every one).
     """
+    back = _CP1252_LETTER_TO_BYTE if keep_punctuation else _CP1252_TO_BYTE
     out: list[int | str] = []
     for ch in text:
         o = ord(ch)
@@ -156,8 +161,8 @@ def text_to_bytes(text: str) -> list[int | str]:
             out.append(o)
         elif 0xF020 <= o <= 0xF0FF:
             out.append(o - 0xF000)
-        elif ch in _CP1252_LETTER_TO_BYTE:
-            out.append(_CP1252_LETTER_TO_BYTE[ch])
+        elif ch in back:
+            out.append(back[ch])
         else:
             out.append(ch)
     return out
@@ -188,10 +193,10 @@ def decode_text(text: str, encoding: str) -> str:
         return unicodedata.normalize("NFC", text)
     if encoding == "vni":
         return decode_vni(text)
-    units = text_to_bytes(text)
     if encoding == "tcvn3":
-        return _vntimeh_capitals(unicodedata.normalize("NFC", _decode_units(units, TCVN3_TABLE)))
+        return _vntimeh_capitals(unicodedata.normalize("NFC", _decode_units(text_to_bytes(text), TCVN3_TABLE)))
     if encoding == "viscii":
+        units = text_to_bytes(text, keep_punctuation=False)
         return unicodedata.normalize("NFC", _decode_units(units, VISCII_TABLE))
     raise ValueError(f"unknown encoding {encoding!r}")
 

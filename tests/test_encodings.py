@@ -80,6 +80,7 @@ def test_capitals_drawn_through_winansi_letters():
     """A VN1 capital at 0x80-0x9F comes out of pdftotext as cp1252's letter there (0x9E: ž)."""
     assert enc.decode_text("\u017ey ban", "tcvn3") == "Ủy ban"
     assert enc.decode_text("\u201cTr\u00adng\u201d", "tcvn3") == "\u201cTrưng\u201d"  # quotes stay quotes
+    assert enc.decode_text("T\u203aNH", "viscii") == "TỈNH"  # VISCII has a capital at every code: 0x9B
 
 
 @pytest.mark.parametrize("text", [

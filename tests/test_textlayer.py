@@ -150,7 +150,7 @@ def test_born_digital_pdf_is_pdftotext_byte_for_byte(tmp_path):
     assert layer_stage(doc["pages"][0])["details"]["used"] is True
 
 
-@pytest.mark.parametrize("name", ["tcvn3", "vni"])
+@pytest.mark.parametrize("name", encodings.LEGACY)
 def test_legacy_font_pdf_converts_exactly(tmp_path, name):
     pdf = legacy_font_pdf(tmp_path / f"{name}.pdf", name)
     assert "Ủy" not in pdftotext(pdf)  # the layer really is mojibake
@@ -252,7 +252,8 @@ def test_tesseract_searchable_pdf_layer_is_used(tmp_path):
     assert result.text == pdftotext(pdf)
 
 
-def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
+def partial_scan_layer(path: Path) -> Path:
+    """A scan (samples/clean.png) whose invisible layer is good Vietnamese but only one line of the page."""
     from fpdf.enums import TextMode
 
     pdf = _new_pdf()
@@ -261,9 +262,13 @@ def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
     pdf.set_font("dv", size=10)
     pdf.text_mode = TextMode.INVISIBLE
     pdf.set_xy(15, 20)
-    pdf.multi_cell(180, 6, PAGE_TWO.splitlines()[0])  # good Vietnamese, but one line of a full page
-    path = tmp_path / "partial.pdf"
+    pdf.multi_cell(180, 6, PAGE_TWO.splitlines()[0])
     pdf.output(str(path))
+    return path
+
+
+def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
+    path = partial_scan_layer(tmp_path / "partial.pdf")
     result, doc = run_one(path, tmp_path / "out")
     details = layer_stage(doc["pages"][0])["details"]
     assert details["decision"] == "garbage" and details["ink_covered"] < 0.3
