@@ -144,6 +144,10 @@ _CP1252_LETTER_TO_BYTE = {ch: b for b in range(0x80, 0xA0) if b not in (0x81, 0x
 _CP1252_TO_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 
 
+#: a symbol font's codes as PDF readers show them (U+F020-U+F0FF) -> the Latin-1 character of that code
+_SYMBOL_FONT_CODES = {o: o - 0xF000 for o in range(0xF020, 0xF100)}
+
+
 def text_to_bytes(text: str, *, keep_punctuation: bool = True) -> list[int | str]:
     """The legacy bytes behind a text a PDF reader shows as Latin-1/cp1252 letters.
 
@@ -192,7 +196,7 @@ def decode_text(text: str, encoding: str) -> str:
     if encoding == "unicode":
         return unicodedata.normalize("NFC", text)
     if encoding == "vni":
-        return decode_vni(text)
+        return decode_vni(text.translate(_SYMBOL_FONT_CODES))
     if encoding == "tcvn3":
         return _vntimeh_capitals(unicodedata.normalize("NFC", _decode_units(text_to_bytes(text), TCVN3_TABLE)))
     if encoding == "viscii":

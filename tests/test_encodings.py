@@ -81,6 +81,9 @@ def test_capitals_drawn_through_winansi_letters():
     assert enc.decode_text("\u017ey ban", "tcvn3") == "Ủy ban"
     assert enc.decode_text("\u201cTr\u00adng\u201d", "tcvn3") == "\u201cTrưng\u201d"  # quotes stay quotes
     assert enc.decode_text("T\u203aNH", "viscii") == "TỈNH"  # VISCII has a capital at every code: 0x9B
+    symbol = "".join(chr(0xF000 + ord(c)) if ord(c) > 0x20 else c for c in "Vieät Nam")  # a symbol font's codes
+    assert enc.decode_text(symbol, "vni") == "Việt Nam"
+    assert enc.decode_text("Vi\uf0d6t Nam", "tcvn3") == "Việt Nam"
 
 
 @pytest.mark.parametrize("text", [
