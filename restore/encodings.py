@@ -132,6 +132,8 @@ def _vni_tables() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _VNI_ENCODE, _VNI_DECODE = _vni_tables()
+#: letters no legacy byte shown as Latin-1/cp1252 can be
+_UNICODE_ONLY = frozenset(c for c in vietnamese_letters() if ord(c) > 0xFF)
 _VNI_MARKS = frozenset(seq[1] for seq in _VNI_DECODE if len(seq) == 2)
 
 # ---------------------------------------------------------------- text <-> legacy bytes
@@ -340,6 +342,25 @@ class Detection:
                 "scores": self.scores}
 
 
+def convert_lines(text: str, encoding: str) -> str:
+    """Decode a legacy text line by line, keeping the lines that are Unicode already.
+
+    Documents of the changeover mix both: a header in a Unicode font over a body
+    in .VnTime.  A line with a Vietnamese letter beyond Latin-1 (ộ, ư, đ ...)
+    cannot be legacy bytes shown as Latin-1, and a line that reads better as it
+    stands ("Ông Tâm") is kept too.
+    """
+    out = []
+    for line in text.splitlines(keepends=True):
+        as_is = unicodedata.normalize("NFC", line)
+        if any(ch in _UNICODE_ONLY for ch in as_is):
+            out.append(as_is)
+            continue
+        decoded = decode_text(line, encoding)
+        out.append(as_is if quality(as_is).valid > quality(decoded).valid else decoded)
+    return "".join(out)
+
+
 def detect_text(text: str) -> tuple[Detection, str]:
     """Which encoding a text's letters are in, and the text converted to Unicode NFC.
 
@@ -353,7 +374,7 @@ def detect_text(text: str) -> tuple[Detection, str]:
     best, best_q, best_text = "unicode", base, as_is
     if not text.isascii():
         for enc in LEGACY:
-            converted = decode_text(text, enc)
+            converted = convert_lines(text, enc)
             q = quality(converted)
             scores[enc] = q.to_dict()
             if q.valid > best_q.valid:
@@ -405,6 +426,6 @@ def detect_bytes(raw: bytes) -> tuple[Detection, str | None]:
 
 
 __all__ = [
-    "Detection", "LEGACY", "Quality", "TCVN3_TABLE", "VISCII_TABLE", "decode_bytes", "decode_text",
+    "Detection", "LEGACY", "Quality", "TCVN3_TABLE", "VISCII_TABLE", "convert_lines", "decode_bytes", "decode_text",
     "decode_vni", "detect_bytes", "detect_text", "encode", "encode_as_text", "quality", "vietnamese_letters",
 ]

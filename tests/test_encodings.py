@@ -70,6 +70,15 @@ def test_known_spellings():
     assert enc.decode_bytes(b"Vi\xaet Nam", "viscii") == "Việt Nam"
 
 
+@pytest.mark.parametrize("name", enc.LEGACY)
+def test_unicode_lines_in_a_legacy_text_are_kept(name):
+    """A header in a Unicode font over a body typed in a legacy font: only the body is converted."""
+    header = "ỦY BAN NHÂN DÂN TỈNH\nÔng Tâm\n"
+    body = "Ủy ban nhân dân huyện yêu cầu các phường, xã rà soát hồ sơ đất đai trước ngày 15 tháng 8.\n"
+    detection, text = enc.detect_text(header + enc.encode_as_text(body * 3, name))
+    assert (detection.encoding, text) == (name, header + body * 3)
+
+
 def test_vntimeh_capitals_are_upper_cased():
     """.VnTimeH draws capitals at the lower-case codes: an all-capitals line decodes upper case."""
     assert enc.decode_text("CéNG HßA X· HéI CHñ NGHÜA VIÖT NAM", "tcvn3") == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
