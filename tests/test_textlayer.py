@@ -136,6 +136,18 @@ def test_legacy_layer_is_converted(name):
     assert (choice.decision, choice.use, choice.text) == (f"legacy:{name}", True, PAGE_ONE)
 
 
+def test_a_scans_layer_must_cover_the_ink_and_read_better():
+    assert textlayer.decide(PAGE_ONE, "auto", coverage=lambda: None).use  # born-digital: not a scan
+    assert textlayer.decide(PAGE_ONE, "auto", coverage=lambda: 0.95).use
+    partial = textlayer.decide(PAGE_ONE, "auto", coverage=lambda: 0.2)
+    assert (partial.decision, partial.details["ink_covered"]) == ("garbage", 0.2)
+    so_so = PAGE_TWO + " Thnh lp t kim tra gm cc ng"  # ~80 % valid: fine born-digital, poor for a scan
+    assert 0.7 <= textlayer.decide(so_so, "auto").details["quality"]["valid"] < 0.9
+    assert textlayer.decide(so_so, "auto", coverage=lambda: None).use
+    assert textlayer.decide(so_so, "auto", coverage=lambda: 0.95).decision == "garbage"
+    assert textlayer.decide(so_so, "use", coverage=lambda: 0.95).use
+
+
 # ---------------------------------------------------------------- PDFs through the pipeline
 
 

@@ -24,6 +24,8 @@ GOOD_VALID = 0.70
 GOOD_MARKED = 0.20
 #: ... and, on a scanned page, lies over this share of the page's ink (a scanner layer of just the header: ~0.1)
 MIN_COVERAGE = 0.60
+#: a scanner's OCR layer competes with our own OCR (Tesseract's layer of a clean scan: 99 %): it must read this well
+SCAN_GOOD_VALID = 0.90
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ def decide(raw: str, mode: str, coverage: Callable[[], float | None] | None = No
                     "decision": "garbage", "used": False,
                     "reason": f"the layer reads well but lies over only {covered:.0%} of the scanned page's ink "
                               f"(needs {MIN_COVERAGE:.0%}): part of the page is missing from it, the page is OCR'd"})
+            if quality.valid < SCAN_GOOD_VALID:
+                return LayerChoice("garbage", False, details=details | {
+                    "decision": "garbage", "used": False,
+                    "reason": f"a scanner's OCR layer with {quality.valid:.0%} of its words Vietnamese syllables "
+                              f"(a scan's layer needs {SCAN_GOOD_VALID:.0%}) is worse than OCR: the page is OCR'd"})
     if mode == "use" or good:
         why = "--text-layer use: any layer is taken" if mode == "use" and not good else (
             f"{quality.valid:.0%} of its {quality.tokens} words are Vietnamese syllables, "
