@@ -285,3 +285,13 @@ def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
     details = layer_stage(doc["pages"][0])["details"]
     assert details["decision"] == "garbage" and details["ink_covered"] < 0.3
     assert cer(result.text, ground_truth("clean.png")) <= 0.02
+
+
+def test_service_setting():
+    from ocr.errors import BadArgsError
+    from vanban.settings import ServiceSettings
+
+    assert ServiceSettings.from_env({}).text_layer == "auto"
+    assert ServiceSettings.from_env({"VANBAN_TEXT_LAYER": "Ignore"}).text_layer == "ignore"
+    with pytest.raises(BadArgsError, match="VANBAN_TEXT_LAYER"):
+        ServiceSettings.from_env({"VANBAN_TEXT_LAYER": "sometimes"})
