@@ -182,6 +182,8 @@ def test_scanner_junk_layer_is_ocrd_and_the_born_digital_page_kept(tmp_path):
     assert cer(second, ground_truth("clean.png")) <= 0.02  # the scan was OCR'd, not the junk layer
     assert "trin khai" not in result.text
     assert doc["repair"]["skipped_pages"] == [1]
+    for change in doc["repair"]["changes"]:  # offsets are in the whole document's ocr_text
+        assert doc["ocr_text"][change["start"]:change["end"]] == change["before"]
     assert any(s["stage"] == "recognise" for s in doc["pages"][1]["stages"])
 
 

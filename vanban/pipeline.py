@@ -386,14 +386,14 @@ LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's o
                       "(repair is for OCR damage)")
 
 
-def _repair_ocr_pages(doc: Document, text: str, layer_pages: list[int]) -> tuple[str, dict[str, Any]]:
+def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[str, Any]]:
     """Repair only the OCR'd pages of a document that also has text-layer pages.
 
     Each OCR'd page is repaired on its own; change offsets are shifted to the
-    whole text.  Layer pages pass through untouched, so their bytes stay
-    pdftotext's.
+    whole text (pages each ending in a form feed).  Layer pages pass through
+    untouched, so their bytes stay pdftotext's.
     """
-    parts = text.split("\f")  # one per page, then '' after the last form feed
+    parts = [unicodedata.normalize("NFC", p.text) for p in doc.pages]
     changes: list[dict[str, Any]] = []
     model, note = None, LAYER_NOT_REPAIRED
     offset = 0
@@ -409,7 +409,7 @@ def _repair_ocr_pages(doc: Document, text: str, layer_pages: list[int]) -> tuple
                 changes.append(asdict(change) | {"start": change.start + offset, "end": change.end + offset})
             parts[i] = repaired.text
         offset += len(part) + 1
-    return "\f".join(parts), {"model": model, "note": note, "changes": changes, "skipped_pages": layer_pages}
+    return "".join(p + "\f" for p in parts), {"model": model, "note": note, "changes": changes, "skipped_pages": layer_pages}
 
 
 def _layer_summary(doc: Document, options: Options) -> dict[str, Any]:
@@ -442,7 +442,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     if not options.repair:
         text, repair_report = ocr_text, None
     elif layer_pages:
-        text, repair_report = _repair_ocr_pages(doc, ocr_text, layer_pages)
+        text, repair_report = _repair_ocr_pages(doc, layer_pages)
     else:
         repaired = restore.repair(ocr_text, suspects=low_confidence_spans(doc, ocr_text))
         text, repair_report = repaired.text, {"model": repaired.model, "note": repaired.note,
