@@ -86,7 +86,7 @@ def _vni_spelling(letter: str) -> str | None:
     base, marks = parts[0], parts[1:]
     tone = next((_TONE_OF_MARK[m] for m in marks if m in _TONE_OF_MARK), 0)
     mods = "".join(m for m in marks if m not in _TONE_OF_MARK)
-    if base == "d" and mods == "\u0335" or letter == "đ":
+    if letter == "đ":  # đ has no decomposition
         return "ñ"
     if mods == "\u0302":  # â ê ô
         return base + _VNI_CIRCUMFLEX[tone]
@@ -138,12 +138,11 @@ _VNI_MARKS = frozenset(seq[1] for seq in _VNI_DECODE if len(seq) == 2)
 
 # ---------------------------------------------------------------- text <-> legacy bytes
 
-#: cp1252's letters in 0x80-0x9F (Š, ž, ƒ ...): a PDF reader shows a legacy capital there as one of them
-_CP1252_LETTER_TO_BYTE = {ch: b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-                          for ch in [bytes([b]).decode("cp1252")] if ch.isalpha() or ch in "ˆ˜"}
-
-
-_CP1252_TO_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+#: cp1252's characters at 0x80-0x9F (Š ž “ – ...) -> their byte: how a PDF reader shows a legacy code there
+_CP1252_TO_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in _CP1252_UNDEFINED}
+#: ... only the letters among them (quotes and dashes drawn through WinAnsi are real punctuation in .VnTime text)
+_CP1252_LETTER_TO_BYTE = {ch: b for ch, b in _CP1252_TO_BYTE.items() if ch.isalpha() or ch in "ˆ˜"}
 
 
 #: a symbol font's codes as PDF readers show them (U+F020-U+F0FF) -> the Latin-1 character of that code
@@ -230,12 +229,15 @@ def encode(text: str, encoding: str) -> bytes:
         return "".join(_VNI_ENCODE.get(ch, ch) for ch in text).encode("cp1252")
     if encoding == "cp1258":
         return _encode_cp1258(text)
-    table = {"tcvn3": TCVN3_TABLE, "viscii": VISCII_TABLE}[encoding]
-    reverse = {ch: b for b, ch in enumerate(table) if not unicodedata.combining(ch)}
+    reverse = _REVERSE[encoding]
     try:
         return bytes(reverse[ch] for ch in text)
     except KeyError as exc:
         raise ValueError(f"{exc.args[0]!r} has no {encoding} code") from None
+
+
+_REVERSE = {name: {ch: b for b, ch in enumerate(table) if not unicodedata.combining(ch)}
+            for name, table in (("tcvn3", TCVN3_TABLE), ("viscii", VISCII_TABLE))}
 
 
 def encode_as_text(text: str, encoding: str) -> str:
@@ -261,8 +263,9 @@ def _encode_cp1258(text: str) -> bytes:
 
 
 def _cp1252_or_latin1(raw: bytes) -> str:
-    return "".join(bytes([b]).decode("cp1252", errors="strict") if 0x80 <= b < 0xA0 and b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-                   else chr(b) for b in raw)
+    """Bytes as a Windows program shows them: cp1252, its five undefined codes as Latin-1."""
+    return "".join(bytes([b]).decode("cp1252") if 0x80 <= b < 0xA0 and b not in _CP1252_UNDEFINED else chr(b)
+                   for b in raw)
 
 
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
