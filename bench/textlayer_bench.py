@@ -30,13 +30,15 @@ def main() -> None:
         "VISCII (bytes, WinAnsi font)": t.legacy_font_pdf(tmp / "viscii.pdf", "viscii"),
         "born-digital page + scan under junk layer": t.mixed_with_scanner_layer(tmp / "mixed.pdf"),
         "scan under Tesseract's own layer": tmp / "searchable.pdf",
-        "scan under a good one-line layer": t.partial_scan_layer(tmp / "partial.pdf"),
+        "scan under Tesseract's own layer, `--text-layer use`": tmp / "searchable.pdf",
+        "scan under a good one-line layer, `--text-layer use`": t.partial_scan_layer(tmp / "partial.pdf"),
     }
     print("| PDF | page | decision | words | valid | marked | ink covered | .txt == NFC(pdftotext) | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, pdf in pdfs.items():
         start = time.monotonic()
-        batch = run_batch([str(pdf)], tmp / "out", Options(jobs=1, force=True))
+        mode = "use" if "text-layer use" in name else "auto"
+        batch = run_batch([str(pdf)], tmp / "out", Options(jobs=1, force=True, text_layer=mode))
         seconds = time.monotonic() - start
         doc = json.loads((tmp / "out" / (pdf.stem + ".json")).read_text(encoding="utf-8"))
         same = (tmp / "out" / (pdf.stem + ".txt")).read_bytes() == t.pdftotext(pdf).encode("utf-8")
@@ -46,7 +48,8 @@ def main() -> None:
             d = t.layer_stage(page)["details"]
             q = d.get("quality", {})
             cov = d.get("ink_covered")
-            print(f"| {name if i == 0 else ''} | {page['number']} | {d['decision']} | {q.get('tokens', '-')} | "
+            decision = d["decision"] + (" (scan)" if d.get("scan") and d["decision"] != "scan" else "")
+            print(f"| {name if i == 0 else ''} | {page['number']} | {decision} | {q.get('tokens', '-')} | "
                   f"{q.get('valid', '-')} | {q.get('marked', '-')} | {'-' if cov is None else cov} | "
                   f"{exact if i == 0 else ''} | {f'{seconds:.1f}' if i == 0 else ''} |")
         assert batch.files[0].status == "done"

@@ -110,6 +110,13 @@ def page_word_boxes(path: str, page: int) -> tuple[tuple[float, float], list[tup
     return page_size, [tuple(float(v) for v in m.groups()) for m in _WORD_RE.finditer(html)]
 
 
+def page_size_pt(path: str, page: int) -> tuple[float, float]:
+    """One page's size in points ((0, 0) when pdfinfo cannot say): pages of one PDF may differ."""
+    proc = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), path], capture_output=True, timeout=TIMEOUT)
+    match = re.search(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)", proc.stdout.decode("utf-8", "replace"), re.M)
+    return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+
+
 def page_image_area(path: str, page: int) -> float:
     """Square points of the page covered by raster images (as drawn at their resolution); 0 when unknown.
 

@@ -1,11 +1,10 @@
-"""Does a scan's text layer cover the page's ink?  The geometric half of judging a layer.
+"""Is a PDF page a scan, and does its text layer cover the page's ink?  The geometric side of a layer.
 
-A scanner's OCR layer can read well yet hold only part of the page (a header,
-one column, the first lines).  For a page that is mostly one image we render
-it small and measure how much of its dark ink lies under the layer's word
-boxes; the text side (``vanban.textlayer``) refuses a layer that covers too
-little.  Born-digital pages (no page-sized image) are not checked: their
-drawn text is the layer.
+A page that is mostly one image is a scan: its layer is a scanner's OCR, and
+``vanban.textlayer`` OCRs it again in ``auto``.  When the user takes such a
+layer anyway (``--text-layer use``), the layer may hold only part of the page
+(a header, one column): we render the page small and measure how much of its
+dark ink lies under the layer's word boxes, to warn.
 """
 
 from __future__ import annotations
@@ -44,12 +43,16 @@ def ink_coverage(grey: np.ndarray, boxes_pt: list[tuple[float, float, float, flo
     return float((dark & covered).sum()) / total
 
 
-def scan_coverage(path: str, page: int) -> float | None:
-    """How much of a scanned page's ink its text layer covers; None for a page that is no scan."""
+def is_scan(path: str, page: int) -> bool:
+    """Whether the page is mostly raster images (a scan), by their drawn size against the page's."""
+    width, height = poppler.page_size_pt(path, page)
+    return width > 0 and height > 0 and poppler.page_image_area(path, page) >= SCAN_IMAGE_SHARE * width * height
+
+
+def layer_coverage(path: str, page: int) -> float | None:
+    """How much of a page's ink lies under its text layer's words (rendered at 72 dpi); None if unknown."""
     page_size, boxes = poppler.page_word_boxes(path, page)
     if page_size[0] <= 0 or page_size[1] <= 0:
-        return None
-    if poppler.page_image_area(path, page) < SCAN_IMAGE_SHARE * page_size[0] * page_size[1]:
         return None
     rgb = poppler.render_page(path, page, RENDER_DPI)
     grey = (rgb[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.float32)

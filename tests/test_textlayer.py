@@ -136,16 +136,14 @@ def test_legacy_layer_is_converted(name):
     assert (choice.decision, choice.use, choice.text) == (f"legacy:{name}", True, PAGE_ONE)
 
 
-def test_a_scans_layer_must_cover_the_ink_and_read_better():
-    assert textlayer.decide(PAGE_ONE, "auto", coverage=lambda: None).use  # born-digital: not a scan
-    assert textlayer.decide(PAGE_ONE, "auto", coverage=lambda: 0.95).use
-    partial = textlayer.decide(PAGE_ONE, "auto", coverage=lambda: 0.2)
-    assert (partial.decision, partial.details["ink_covered"]) == ("garbage", 0.2)
-    so_so = PAGE_TWO + " Thnh lp t kim tra gm cc ng"  # ~80 % valid: fine born-digital, poor for a scan
-    assert 0.7 <= textlayer.decide(so_so, "auto").details["quality"]["valid"] < 0.9
-    assert textlayer.decide(so_so, "auto", coverage=lambda: None).use
-    assert textlayer.decide(so_so, "auto", coverage=lambda: 0.95).decision == "garbage"
-    assert textlayer.decide(so_so, "use", coverage=lambda: 0.95).use
+def test_a_scans_layer_is_ocrd_again_unless_the_user_takes_it():
+    assert textlayer.decide(PAGE_ONE, "auto", is_scan=lambda: False).use  # born-digital
+    again = textlayer.decide(PAGE_ONE, "auto", is_scan=lambda: True)
+    assert (again.decision, again.use, again.details["scan"]) == ("scan", False, True)
+    assert "--text-layer use" in again.details["reason"]
+    taken = textlayer.decide(PAGE_ONE, "use", is_scan=lambda: True)
+    assert (taken.decision, taken.use, taken.details["scan"]) == ("unicode", True, True)
+    assert textlayer.decide(GARBAGE, "auto", is_scan=lambda: True).decision == "garbage"
 
 
 # ---------------------------------------------------------------- PDFs through the pipeline
@@ -255,14 +253,18 @@ def test_ink_coverage_counts_ink_under_the_words():
     assert ink_coverage(np.full((50, 50), 250, np.float32), [], (50, 50)) == 1.0
 
 
-def test_tesseract_searchable_pdf_layer_is_used(tmp_path):
-    """A scanner's good OCR layer (here Tesseract's own PDF of a sample scan) covers the ink: used as is."""
+def test_tesseract_searchable_pdf_is_ocrd_again_or_taken_with_use(tmp_path):
+    """A scanner's good-looking OCR layer (Tesseract's own PDF of a sample scan): auto OCRs the page,
+    use takes the layer as it is, and it covers the ink, so no warning."""
     subprocess.run(["tesseract", str(SAMPLES / "clean.png"), str(tmp_path / "searchable"), "-l", "vie", "pdf"],
                    capture_output=True, check=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
     pdf = tmp_path / "searchable.pdf"
-    result, doc = run_one(pdf, tmp_path / "out")
+    result, doc = run_one(pdf, tmp_path / "auto")
     details = layer_stage(doc["pages"][0])["details"]
-    assert details["decision"] == "unicode" and details["ink_covered"] >= 0.9
+    assert (details["decision"], details["scan"]) == ("scan", True) and details["quality"]["valid"] >= 0.95
+    assert cer(result.text, ground_truth("clean.png")) <= 0.01
+    result, doc = run_one(pdf, tmp_path / "use", text_layer="use")
+    assert layer_stage(doc["pages"][0])["details"]["ink_covered"] >= 0.9 and not result.warnings
     assert result.text == pdftotext(pdf)
 
 
@@ -281,12 +283,11 @@ def partial_scan_layer(path: Path) -> Path:
     return path
 
 
-def test_scan_layer_covering_only_the_header_is_ocrd(tmp_path):
+def test_a_scan_layer_of_one_line_taken_with_use_warns(tmp_path):
     path = partial_scan_layer(tmp_path / "partial.pdf")
-    result, doc = run_one(path, tmp_path / "out")
-    details = layer_stage(doc["pages"][0])["details"]
-    assert details["decision"] == "garbage" and details["ink_covered"] < 0.3
-    assert cer(result.text, ground_truth("clean.png")) <= 0.02
+    result, doc = run_one(path, tmp_path / "out", text_layer="use")
+    assert layer_stage(doc["pages"][0])["details"]["ink_covered"] < 0.3
+    assert any("text is probably missing" in w for w in result.warnings)
 
 
 def test_service_setting():

@@ -70,9 +70,16 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     if source.kind == "pdf":
         choice = textlayer.decide(
             "" if options.text_layer == "ignore" else poppler.page_layer_text(source.path, number), options.text_layer,
-            coverage=lambda: ocr_textlayer.scan_coverage(source.path, number))
+            is_scan=lambda: ocr_textlayer.is_scan(source.path, number))
         if choice.use:
-            return _page_from_text_layer(number, choice)
+            page = _page_from_text_layer(number, choice)
+            if choice.details.get("scan"):  # a scanner's layer taken on the user's word: does it hold the whole page?
+                covered = ocr_textlayer.layer_coverage(source.path, number)
+                page.stages[0].details["ink_covered"] = None if covered is None else round(covered, 3)
+                if covered is not None and covered < textlayer.MIN_COVERAGE:
+                    page.warnings.append(f"page {number}: the text layer lies over only {covered:.0%} of the "
+                                         "scanned page's ink; text is probably missing (try --text-layer auto)")
+            return page
         stages.append(StageReport("text_layer", False, choice.details))
     image = load.load_page(source, number, options.max_pixels)
     stages.append(StageReport("load", True, {
