@@ -396,20 +396,25 @@ MAX_JUNK_SHARE = 0.01
 def detect_bytes(raw: bytes) -> tuple[Detection, str | None]:
     """Decode a text file of unknown encoding; ``(detection, None)`` when it is no text.
 
-    UTF-8 (with or without a BOM) is read as such, then checked for legacy
-    letters inside (a file saved from a PDF of a .VnTime letter).  Anything
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM (Notepad's "Unicode")
+    are read as such, then checked for legacy letters inside (a file saved
+    from a PDF of a .VnTime letter).  Anything
     else is tried as TCVN3, VNI, VISCII and Windows-1258, and the reading with
     the most exact Vietnamese syllables wins if it is good enough.
     """
+    container = "utf-8"
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text, container = raw.decode("utf-16"), "utf-16"
+        else:
+            text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     if text is not None and "\x00" not in text:
         detection, converted = detect_text(text)
-        return Detection(detection.encoding, detection.score, detection.scores, "utf-8"), converted
+        return Detection(detection.encoding, detection.score, detection.scores, container), converted
     if not raw or sum(b in _JUNK_BYTES for b in raw) / len(raw) > MAX_JUNK_SHARE:
         return Detection("unknown", 0.0, {}, "bytes"), None
     scores: dict[str, dict] = {}

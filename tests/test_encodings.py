@@ -112,6 +112,11 @@ def test_utf8_file_with_legacy_letters_inside_is_converted():
     assert (detection.encoding, detection.container, text) == ("tcvn3", "utf-8", SENTENCES)
 
 
+def test_utf16_with_a_bom_is_read():
+    detection, text = enc.detect_bytes(SENTENCES.encode("utf-16"))
+    assert (detection.encoding, detection.container, text) == ("unicode", "utf-16", SENTENCES)
+
+
 def test_binary_junk_is_unknown():
     junk = bytes(range(256)) * 8
     assert enc.detect_bytes(junk) == (enc.Detection("unknown", 0.0, {}, "bytes"), None)

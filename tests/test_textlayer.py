@@ -204,7 +204,7 @@ SENTENCE = ("Ủy ban nhân dân xã đề nghị các hộ gia đình đăng k�
             "Mọi thắc mắc xin liên hệ bộ phận một cửa để được hướng dẫn.\n")
 
 
-@pytest.mark.parametrize("name", ["tcvn3", "vni", "viscii"])
+@pytest.mark.parametrize("name", ["tcvn3", "vni", "viscii", "cp1258"])
 def test_repair_converts_a_legacy_text_file(tmp_path, name):
     src = tmp_path / f"{name}.txt"
     src.write_bytes(encodings.encode(SENTENCE, name))

@@ -202,8 +202,10 @@ def read_vietnamese_text(raw: bytes, name: str):
     if text is None:
         raise InputFileError("is not UTF-8 text nor Vietnamese in TCVN3, VNI, VISCII or Windows-1258 "
                              "(binary, or another encoding)", path=name)
-    if detection.encoding != "unicode" or detection.container != "utf-8":
-        inside = " inside UTF-8" if detection.container == "utf-8" else ""
+    if detection.encoding == "unicode" and detection.container != "utf-8":
+        print(f"vanban: {name}: read as {detection.container.upper()}", file=sys.stderr)
+    elif detection.encoding != "unicode":
+        inside = f" inside {detection.container.upper()}" if detection.container != "bytes" else ""
         print(f"vanban: {name}: read as {detection.encoding}{inside} ({detection.score:.0%} of its words are "
               f"Vietnamese syllables that way) and converted to Unicode", file=sys.stderr)
     return detection, text
