@@ -86,14 +86,18 @@ def page_layer_text(path: str, page: int) -> str:
     """
     if not shutil.which("pdftotext"):
         raise MissingDependencyError(f"pdftotext (poppler) is not installed; {APT_HINT}")
-    proc = subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", path, "-"],
-        capture_output=True, timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
-        return ""
-    text = proc.stdout.decode("utf-8", "replace")
+    text = _output(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", path, "-"])
     return text[:-1] if text.endswith("\f") else text
+
+
+def _output(args: list[str]) -> str:
+    """A poppler tool's output as UTF-8 text; '' when it fails or hangs: the layer is then
+    simply not used and the page is OCR'd, which reports its own errors."""
+    try:
+        proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
 
 
 _WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
@@ -102,9 +106,7 @@ _PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
 def page_word_boxes(path: str, page: int) -> tuple[tuple[float, float], list[tuple[float, float, float, float]]]:
     """Page size and the text layer's word boxes (x0, y0, x1, y1), in points from the top left."""
-    proc = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"],
-                          capture_output=True, timeout=TIMEOUT)
-    html = proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
+    html = _output(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"])
     size = _PAGE_RE.search(html)
     page_size = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
     return page_size, [tuple(float(v) for v in m.groups()) for m in _WORD_RE.finditer(html)]
@@ -112,23 +114,19 @@ def page_word_boxes(path: str, page: int) -> tuple[tuple[float, float], list[tup
 
 def page_size_pt(path: str, page: int) -> tuple[float, float]:
     """One page's size in points ((0, 0) when pdfinfo cannot say): pages of one PDF may differ."""
-    proc = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), path], capture_output=True, timeout=TIMEOUT)
-    match = re.search(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)", proc.stdout.decode("utf-8", "replace"), re.M)
+    info = _output(["pdfinfo", "-f", str(page), "-l", str(page), path])
+    match = re.search(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)", info, re.M)
     return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
 
 
 def page_image_area(path: str, page: int) -> float:
     """Square points of the page covered by raster images (as drawn at their resolution); 0 when unknown.
 
-    A page that is mostly one image is a scan; its text layer (if any) is a
-    scanner's OCR and has to be checked against the ink it claims to read.
+    A page that is mostly one image is a scan, and its text layer (if any) a
+    scanner's OCR.
     """
-    if not shutil.which("pdfimages"):
-        return 0.0
-    proc = subprocess.run(["pdfimages", "-f", str(page), "-l", str(page), "-list", path],
-                          capture_output=True, timeout=TIMEOUT)
     area = 0.0
-    for line in proc.stdout.decode("utf-8", "replace").splitlines()[2:]:
+    for line in _output(["pdfimages", "-f", str(page), "-l", str(page), "-list", path]).splitlines()[2:]:
         cols = line.split()
         try:
             if cols[2] != "image":
