@@ -158,6 +158,7 @@ def test_born_digital_pdf_is_pdftotext_byte_for_byte(tmp_path):
     assert doc["repair"]["skipped_pages"] == [1, 2] and doc["repair"]["changes"] == []
     assert "not repaired" in doc["repair"]["note"]
     assert layer_stage(doc["pages"][0])["details"]["used"] is True
+    assert layer_stage(doc["pages"][0])["details"]["scan"] is False  # no page-sized image
 
 
 @pytest.mark.parametrize("name", encodings.LEGACY)
