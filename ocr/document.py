@@ -93,10 +93,15 @@ class Page:
     stages: list[StageReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    #: the page's text exactly as taken from the PDF's own text layer (None: the page was OCR'd)
+    layer_text: str | None = None
 
     @property
     def text(self) -> str:
-        """One block or paragraph per line, ending with a newline (empty page: '')."""
+        """One block or paragraph per line, ending with a newline (empty page: '');
+        a page read from its text layer is that text unchanged."""
+        if self.layer_text is not None:
+            return self.layer_text
         lines = [b.text for b in self.blocks if b.text]
         return "".join(t + "\n" for t in lines)
 

@@ -6,6 +6,7 @@ Poppler's error texts are turned into plain-words input errors.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -72,15 +73,70 @@ def render_page(path: str, page: int, dpi: int) -> np.ndarray:
 
 def page_text(path: str, page: int) -> str:
     """The PDF's own text layer for one page ('' when there is none)."""
+    return page_layer_text(path, page).replace("\f", "")
+
+
+def page_layer_text(path: str, page: int) -> str:
+    """One page's text layer exactly as ``pdftotext -enc UTF-8 FILE -`` prints it, minus its closing form feed.
+
+    pdftotext ends every page with a form feed and lays each page out on its
+    own, so these pages joined with form feeds (and one at the end) are its
+    whole-file output byte for byte: the born-digital contract.  '' when the
+    page has no text or pdftotext fails (the page is then OCR'd).
+    """
     if not shutil.which("pdftotext"):
         raise MissingDependencyError(f"pdftotext (poppler) is not installed; {APT_HINT}")
-    proc = subprocess.run(
-        ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", path, "-"],
-        capture_output=True, timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
+    text = _output(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", path, "-"])
+    return text[:-1] if text.endswith("\f") else text
+
+
+def _output(args: list[str]) -> str:
+    """A poppler tool's output as UTF-8 text; '' when it fails or hangs: the layer is then
+    simply not used and the page is OCR'd, which reports its own errors."""
+    try:
+        proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
         return ""
-    return proc.stdout.decode("utf-8", "replace").replace("\f", "")
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else ""
+
+
+_WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
+_PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+
+
+def page_word_boxes(path: str, page: int) -> tuple[tuple[float, float], list[tuple[float, float, float, float]]]:
+    """Page size and the text layer's word boxes (x0, y0, x1, y1), in points from the top left."""
+    html = _output(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"])
+    size = _PAGE_RE.search(html)
+    page_size = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    return page_size, [tuple(float(v) for v in m.groups()) for m in _WORD_RE.finditer(html)]
+
+
+def page_size_pt(path: str, page: int) -> tuple[float, float]:
+    """One page's size in points ((0, 0) when pdfinfo cannot say): pages of one PDF may differ."""
+    info = _output(["pdfinfo", "-f", str(page), "-l", str(page), path])
+    match = re.search(r"^Page\s+\d+\s+size:\s+([\d.]+) x ([\d.]+)", info, re.M)
+    return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+
+
+def page_image_area(path: str, page: int) -> float:
+    """Square points of the page covered by raster images (as drawn at their resolution); 0 when unknown.
+
+    A page that is mostly one image is a scan, and its text layer (if any) a
+    scanner's OCR.
+    """
+    area = 0.0
+    for line in _output(["pdfimages", "-f", str(page), "-l", str(page), "-list", path]).splitlines()[2:]:
+        cols = line.split()
+        try:
+            if cols[2] != "image":
+                continue
+            width, height, xppi, yppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
+        except (IndexError, ValueError):
+            continue
+        if xppi > 0 and yppi > 0:
+            area += (width / xppi * 72) * (height / yppi * 72)
+    return area
 
 
 def _explain(poppler_message: str) -> str:

@@ -13,6 +13,7 @@ from ocr.errors import BadArgsError, ExitCode, InputFileError, MissingDependency
 from . import __version__
 from .pipeline import FORMATS, Options, run_batch
 from .progress import BarProgress, NullProgress
+from .textlayer import MODES as TEXT_LAYER_MODES
 from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
 from restore.corpus import default_corpus_dir
 from restore.repair import DEFAULT_MIN_CONFIDENCE, KINDS, models_dir
@@ -35,8 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("--force", action="store_true", help="redo inputs whose outputs already exist")
     ocr.add_argument("--no-repair", action="store_true", help="emit the OCR text without the restore step")
     ocr.add_argument("--lang", default="vie", help="Tesseract language(s), e.g. vie or vie+eng (default: vie)")
-    ocr.add_argument("--use-text-layer", action="store_true",
-                     help="for PDFs with a text layer, use that text instead of OCR")
+    ocr.add_argument("--text-layer", choices=TEXT_LAYER_MODES, default=None,
+                     help="PDFs' own text: auto uses good layers (converting TCVN3/VNI/VISCII) and OCRs pages "
+                          "whose layer is junk or missing; use takes any layer; ignore always OCRs (default: auto)")
+    ocr.add_argument("--use-text-layer", action="store_true", help=argparse.SUPPRESS)  # old name of --text-layer use
     ocr.add_argument("--max-pixels", type=int, default=load.DEFAULT_MAX_PIXELS, metavar="N",
                      help=f"refuse pages larger than N pixels (default: {load.DEFAULT_MAX_PIXELS})")
     for step in ("orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
@@ -44,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     rep = sub.add_parser("repair", help="repair damaged Vietnamese text (accents, OCR misspellings, line order)",
                          description="Repair a text file; every change is logged with its span and confidence.")
-    rep.add_argument("input", metavar="IN.txt", help="UTF-8 text file ('-' for stdin)")
+    rep.add_argument("input", metavar="IN.txt",
+                     help="text file ('-' for stdin): UTF-8, or TCVN3, VNI, VISCII or Windows-1258 (converted)")
     rep.add_argument("-o", "--output", default="-", metavar="OUT", help="repaired text (default: stdout)")
     rep.add_argument("--report", metavar="changes.json", help="write the change log as JSON")
     rep.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
@@ -109,12 +113,17 @@ def options_from_args(args: argparse.Namespace) -> Options:
     if args.max_pixels < 1_000_000:
         raise BadArgsError("--max-pixels must be at least 1000000")
     extra = {} if args.jobs is None else {"jobs": args.jobs}
+    if args.use_text_layer and args.text_layer not in (None, "use"):
+        raise BadArgsError(f"--use-text-layer (the old name of --text-layer use) contradicts --text-layer {args.text_layer}")
+    if args.use_text_layer:
+        print("vanban: warning: --use-text-layer is deprecated; use --text-layer use", file=sys.stderr)
+    text_layer = args.text_layer or ("use" if args.use_text_layer else "auto")
     return Options(
         lang=args.lang, formats=formats, force=args.force, repair=not args.no_repair,
         orient=not args.no_orient, deskew=not args.no_deskew, remove_ink=not args.no_remove_ink,
         remove_borders=not args.no_remove_borders, normalise=not args.no_normalise,
         binarise=not args.no_binarise, despeckle=not args.no_despeckle,
-        use_text_layer=args.use_text_layer, max_pixels=args.max_pixels, **extra,
+        text_layer=text_layer, max_pixels=args.max_pixels, **extra,
     )
 
 
@@ -167,10 +176,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         raw = sys.stdin.buffer.read() if args.input == "-" else Path(args.input).read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot be read ({exc.strerror})", path=args.input) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"is not UTF-8 text (byte {exc.start})", path=args.input) from exc
+    detection, text = read_vietnamese_text(raw, args.input)
     result = restore.repair(text, min_confidence=args.min_confidence, kinds=repair_kinds(args))
     if result.model is None:
         print(f"vanban: warning: {result.note}", file=sys.stderr)
@@ -179,7 +185,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
     else:
         write_atomic(Path(args.output), result.text)
     if args.report:
-        report = {"input": args.input, "model": result.model, "min_confidence": args.min_confidence,
+        report = {"input": args.input, "encoding": detection.to_dict(), "model": result.model, "min_confidence": args.min_confidence,
                   "line_labels": result.line_labels, "changes": [asdict(c) for c in result.changes]}
         write_atomic(Path(args.report), json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     applied = sum(c.applied for c in result.changes)
@@ -193,6 +199,27 @@ def repair_kinds(args: argparse.Namespace) -> frozenset[str]:
     """The kinds of change the user left switched on."""
     off = {"reorder": args.no_reorder, "accent": args.no_accents, "spelling": args.no_spelling}
     return frozenset(kind for kind, switched_off in off.items() if not switched_off)
+
+
+def read_vietnamese_text(raw: bytes, name: str):
+    """Bytes of a text file -> (detection, Unicode NFC text); legacy encodings are converted and said so.
+
+    A file that reads as no Vietnamese text in any known encoding (binary
+    junk, another language's legacy code page) is an input error (exit 3).
+    """
+    from restore.encodings import detect_bytes
+
+    detection, text = detect_bytes(raw)
+    if text is None:
+        raise InputFileError("is not UTF-8 text nor Vietnamese in TCVN3, VNI, VISCII or Windows-1258 "
+                             "(binary, or another encoding)", path=name)
+    if detection.encoding == "unicode" and detection.container != "utf-8":
+        print(f"vanban: {name}: read as {detection.container.upper()}", file=sys.stderr)
+    elif detection.encoding != "unicode":
+        inside = f" inside {detection.container.upper()}" if detection.container != "bytes" else ""
+        print(f"vanban: {name}: read as {detection.encoding}{inside} ({detection.score:.0%} of its words are "
+              f"Vietnamese syllables that way) and converted to Unicode", file=sys.stderr)
+    return detection, text
 
 
 def cmd_train_restorer(args: argparse.Namespace) -> int:

@@ -23,10 +23,11 @@ import numpy as np
 
 import restore
 from ocr import clean, deskew, language, layout, load, orient, poppler, recognise, tesseract
+from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
 from ocr.errors import ExitCode, VanbanError
 
-from . import __version__
+from . import __version__, textlayer
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
 
@@ -51,7 +52,8 @@ class Options:
     normalise: bool = True
     binarise: bool = True
     despeckle: bool = True
-    use_text_layer: bool = False
+    #: PDFs' own text: auto (use good or legacy-encoded layers, OCR junk), use (any layer), ignore (always OCR)
+    text_layer: str = "auto"
     max_pixels: int = load.DEFAULT_MAX_PIXELS
     psm: int = 3
 
@@ -64,14 +66,25 @@ class Options:
 
 def process_page(source: load.SourceInfo, number: int, options: Options) -> Page:
     """All image stages for one page; raises VanbanError on a failure of its own."""
-    if options.use_text_layer and source.kind == "pdf":
-        text = poppler.page_text(source.path, number).strip()
-        if text:
-            return _page_from_text_layer(number, text)
+    stages: list[StageReport] = []
+    if source.kind == "pdf":
+        choice = textlayer.decide(
+            "" if options.text_layer == "ignore" else poppler.page_layer_text(source.path, number), options.text_layer,
+            is_scan=lambda: ocr_textlayer.is_scan(source.path, number))
+        if choice.use:
+            page = _page_from_text_layer(number, choice)
+            if choice.details.get("scan"):  # a scanner's layer taken on the user's word: does it hold the whole page?
+                covered = ocr_textlayer.layer_coverage(source.path, number)
+                page.stages[0].details["ink_covered"] = None if covered is None else round(covered, 3)
+                if covered is not None and covered < textlayer.MIN_COVERAGE:
+                    page.warnings.append(f"page {number}: the text layer lies over only {covered:.0%} of the "
+                                         "scanned page's ink; text is probably missing (try --text-layer auto)")
+            return page
+        stages.append(StageReport("text_layer", False, choice.details))
     image = load.load_page(source, number, options.max_pixels)
-    stages: list[StageReport] = [StageReport("load", True, {
+    stages.append(StageReport("load", True, {
         "kind": source.kind, "dpi": image.dpi, "source_dpi": image.source_dpi,
-        "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]})]
+        "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]}))
     warnings: list[str] = []
 
     if options.remove_ink:
@@ -143,13 +156,16 @@ def _plain_grey(pixels: np.ndarray) -> np.ndarray:
     return (pixels[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
 
 
-def _page_from_text_layer(number: int, text: str) -> Page:
+def _page_from_text_layer(number: int, choice: textlayer.LayerChoice) -> Page:
+    """A page read from its layer: the text is kept as it is (``Page.layer_text``); the blocks,
+    one per non-empty line with no boxes, are for readers of the JSON structure."""
     blocks = []
-    for raw in text.splitlines():
+    for raw in choice.text.splitlines():
         if raw.strip():
             words = [Word(t, Box(0, 0, 0, 0), 100.0) for t in raw.split()]
             blocks.append(Block("text-layer", [Line(words, Box(0, 0, 0, 0))], Box(0, 0, 0, 0)))
-    return Page(number, 0, 0, 0, blocks, [StageReport("text_layer", True, {"lines": len(blocks)})])
+    details = choice.details | {"lines": len(blocks)}
+    return Page(number, 0, 0, 0, blocks, [StageReport("text_layer", True, details)], layer_text=choice.text)
 
 
 # ---------------------------------------------------------------- workers
@@ -373,6 +389,46 @@ def low_confidence_spans(doc: Document, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's own text and are not repaired "
+                      "(repair is for OCR damage)")
+
+
+def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[str, Any]]:
+    """Repair only the OCR'd pages of a document that also has text-layer pages.
+
+    Each OCR'd page is repaired on its own; change offsets are shifted to the
+    whole text (pages each ending in a form feed).  Layer pages pass through
+    untouched, so their bytes stay pdftotext's.
+    """
+    parts = [unicodedata.normalize("NFC", p.text) for p in doc.pages]
+    changes: list[dict[str, Any]] = []
+    model, note = None, LAYER_NOT_REPAIRED
+    offset = 0
+    for i, page in enumerate(doc.pages):
+        part = parts[i]
+        if page.layer_text is None and part.strip():
+            one = Document(doc.source, [page])
+            repaired = restore.repair(part, suspects=low_confidence_spans(one, part))
+            model = model or repaired.model
+            if repaired.note:
+                note = repaired.note + "; " + LAYER_NOT_REPAIRED
+            for change in repaired.changes:
+                changes.append(asdict(change) | {"start": change.start + offset, "end": change.end + offset})
+            parts[i] = repaired.text
+        offset += len(part) + 1
+    return "".join(p + "\f" for p in parts), {"model": model, "note": note, "changes": changes, "skipped_pages": layer_pages}
+
+
+def _layer_summary(doc: Document, options: Options) -> dict[str, Any]:
+    """Per page, what was decided about the PDF's text layer (details in each page's text_layer stage)."""
+    pages = {}
+    for page in doc.pages:
+        stage = next((s for s in page.stages if s.stage == "text_layer"), None)
+        if stage is not None:
+            pages[str(page.number)] = stage.details.get("decision")
+    return {"mode": options.text_layer, "pages": pages}
+
+
 def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, PageOutcome],
             options: Options) -> FileResult:
     """Assemble the document, repair its text and write the outputs (only if every page worked)."""
@@ -383,19 +439,29 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     doc = Document(source.path, [outcomes[n].page for n in sorted(outcomes)])
     for page in doc.pages:
         doc.warnings.extend(page.warnings)
-    ocr_text = unicodedata.normalize("NFC", doc.text)  # the output contract is NFC, repaired or not
-    repaired = restore.repair(ocr_text, suspects=low_confidence_spans(doc, ocr_text)) if options.repair else None
-    text = repaired.text if repaired else ocr_text
+    layer_pages = [p.number for p in doc.pages if p.layer_text is not None]
+    if layer_pages:
+        # pdftotext's layout: every page ends with a form feed, so a born-digital PDF comes out
+        # byte for byte as `pdftotext -enc UTF-8 FILE -` (in NFC)
+        ocr_text = unicodedata.normalize("NFC", "".join(p.text + "\f" for p in doc.pages))
+    else:
+        ocr_text = unicodedata.normalize("NFC", doc.text)  # the output contract is NFC, repaired or not
+    if not options.repair:
+        text, repair_report = ocr_text, None
+    elif layer_pages:
+        text, repair_report = _repair_ocr_pages(doc, layer_pages)
+    else:
+        repaired = restore.repair(ocr_text, suspects=low_confidence_spans(doc, ocr_text))
+        text, repair_report = repaired.text, {"model": repaired.model, "note": repaired.note,
+                                              "changes": [asdict(c) for c in repaired.changes]}
     data = doc.to_dict()
     data.update({
         "vanban_version": __version__,
         "options": options.to_dict(),
         "ocr_text": ocr_text,
         "text": text,
-        "repair": None if repaired is None else {
-            "model": repaired.model, "note": repaired.note,
-            "changes": [asdict(c) for c in repaired.changes],
-        },
+        "repair": repair_report,
+        "text_layer": _layer_summary(doc, options),
         "seconds": round(sum(o.seconds for o in outcomes.values()), 2),
     })
     result = FileResult(source.path, "done", pages=source.pages, warnings=list(doc.warnings), text=text,

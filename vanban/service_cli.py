@@ -50,6 +50,8 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:
                        help="pages processed in parallel (default: number of CPU cores)")
     watch.add_argument("--no-repair", action="store_true", help="emit the OCR text without the restore step")
     watch.add_argument("--lang", default="vie", help="Tesseract language(s) (default: vie)")
+    watch.add_argument("--text-layer", choices=("auto", "use", "ignore"), default="auto",
+                       help="PDFs' own text layers: auto, use or ignore, as in `vanban ocr` (default: auto)")
 
 
 def run_service_command(args: argparse.Namespace) -> int:
@@ -117,7 +119,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise BadArgsError("--jobs must be 1 or more")
     tesseract.check(args.lang, need_osd=True)
     poppler.check()
-    options = Options(lang=args.lang, repair=not args.no_repair, **({} if args.jobs is None else {"jobs": args.jobs}))
+    options = Options(lang=args.lang, repair=not args.no_repair, text_layer=args.text_layer,
+                      **({} if args.jobs is None else {"jobs": args.jobs}))
     settings = WatchSettings(inbox, Path(args.outbox), Path(args.archive) if args.archive else None,
                              Path(args.failed) if args.failed else None, args.poll, args.settle, options)
     _logging("info")

@@ -27,6 +27,8 @@ class ServiceSettings:
     max_wait_seconds: float = 60.0
     lang: str = "vie"
     repair: bool = True
+    #: what to do with PDFs' own text layers: auto, use or ignore (see vanban.textlayer)
+    text_layer: str = "auto"
     #: a running job whose worker has not renewed its lease for this long is given to another worker
     lease_seconds: float = 30.0
 
@@ -65,6 +67,12 @@ class ServiceSettings:
             values[attr] = value
         if env.get("VANBAN_REPAIR", "").strip().lower() in ("0", "no", "false", "off"):
             values["repair"] = False
+        if env.get("VANBAN_TEXT_LAYER", "").strip():
+            mode = env["VANBAN_TEXT_LAYER"].strip().lower()
+            if mode not in ("auto", "use", "ignore"):
+                raise BadArgsError(f"environment variable VANBAN_TEXT_LAYER={env['VANBAN_TEXT_LAYER']!r} "
+                                   "must be auto, use or ignore")
+            values["text_layer"] = mode
         values.update(overrides)
         return cls(**values)
 
