@@ -10,6 +10,7 @@ confident the model was, and what kind of repair it is.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import os
@@ -17,13 +18,14 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from . import detect, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
+from .channel import Channel
 from .decode import Decoded, decode
 from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token, lm_tokens
 
@@ -42,6 +44,12 @@ NEURAL_INT8 = "restore-neural.int8.onnx"
 NEURAL_TABLES = "restore-neural.npz"
 #: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
 SUSPECT_CONFIDENCE = 0.9
+CHANNEL_FILE = "restore-channel.json"
+#: a word read by OCR, in a line that looks sound, changes when the noisy channel (restore.channel: how
+#: Tesseract slips, by its own word confidence) and the language model are at least this sure together
+CHANNEL_CONFIDENCE = 0.9
+#: OCR'd lines that are opened for the channel: a damaged line has its own repair
+CHANNEL_LABELS = ("clean", "mixed")
 #: weight of the encoder's log-probabilities against the trigram's.  Dev legal lines accent-stripped, with the
 #: encoder trained beside the trigram (2026-12-02): 0.35 -> 99.404 %, 0.5 -> 99.427 %, 0.7 -> 99.410 %,
 #: 1.0 -> 99.275 % (the previous encoder at its best weight, 0.35: 99.386 %; trigram alone 99.13 %)
@@ -117,8 +125,10 @@ def models_dir() -> Path:
 class Restorer:
     """A loaded language model (and, when shipped, the neural encoder); reusable across documents."""
 
-    def __init__(self, model: NgramModel, name: str = "ngram", scorer=None, neural_weight: float = NEURAL_WEIGHT):
+    def __init__(self, model: NgramModel, name: str = "ngram", scorer=None, neural_weight: float = NEURAL_WEIGHT,
+                 channel: Channel | None = None):
         self.model = model
+        self.channel = channel
         self.name = name
         self.scorer = scorer
         self.neural_weight = neural_weight
@@ -147,18 +157,26 @@ class Restorer:
 
             scorer = NeuralScorer(encoder, directory / NEURAL_TABLES)
             name = f"syllable trigram + neural encoder ({encoder.name})"
-        return cls(model, name=name, scorer=scorer)
+        channel = Channel.load(directory / CHANNEL_FILE) if (directory / CHANNEL_FILE).exists() else None
+        if channel is not None:
+            name += f" + OCR channel ({CHANNEL_FILE})"
+        return cls(model, name=name, scorer=scorer, channel=channel)
 
     def repair(self, text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-               suspects: Sequence[tuple[int, int]] = (), kinds: frozenset[str] = KINDS) -> RepairResult:
+               suspects: Sequence[tuple[int, int]] = (), kinds: frozenset[str] = KINDS,
+               heard: Sequence[tuple[int, int, float]] = ()) -> RepairResult:
         """``suspects``: (start, end) spans of the text the OCR engine was unsure of.  ``kinds``: the
-        kinds of change that may be made (accent, spelling, reorder); the others are only logged."""
+        kinds of change that may be made (accent, spelling, reorder); the others are only logged.
+        ``heard``: (start, end, confidence) of every word the OCR engine read, for the noisy channel:
+        without it (a typed text) a sound line is never opened."""
         text = unicodedata.normalize("NFC", text)
         style = vn.detect_style(text)
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
         reports = [detect.analyse_line(line) for line in lines]
+        heard = sorted(heard)
+        heard_starts = [a for a, _, _ in heard]
         # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
         needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
         ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
@@ -174,12 +192,14 @@ class Restorer:
         for index, (line, report) in enumerate(zip(ordered, in_context)):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
-            unsure = {w.start for w in report.words
+            unsure = {w.start: NO_CHANNEL for w in report.words
                       if any(a < base + w.end and base + w.start < b for a, b in suspects)}
+            if self.channel is not None and heard and report.label in CHANNEL_LABELS:
+                unsure.update(_heard_in_line(report, base, len(line), heard, heard_starts))
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 readings[index] = _as_written(line)
                 continue
-            todo[index] = self._settle(line, report, frozenset(unsure), _Context.around(ordered, index))
+            todo[index] = self._settle(line, report, unsure, _Context.around(ordered, index))
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
         runs = _paragraph_runs(ordered, sorted(todo))
@@ -210,7 +230,7 @@ class Restorer:
             changes.append(Change(start, start + 1, letter, _STROKED[letter], MARKER_CONFIDENCE, "accent", applied))
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
-    def _settle(self, line: str, report: detect.LineReport, unsure: frozenset[int],
+    def _settle(self, line: str, report: detect.LineReport, unsure: Mapping[int, float],
                 context: "_Context | None") -> "_LineWork":
         """A damaged line's positions, with the splits and joins that make it read better."""
         by_start = {w.start: w for w in report.words}
@@ -292,9 +312,10 @@ class Restorer:
         return [] if context is None else self._ids(context.last_read).tolist()
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
-                   splits: frozenset[int], merges: frozenset[int], unsure: frozenset[int]) -> list["_Position"]:
+                   splits: frozenset[int], merges: frozenset[int], unsure: Mapping[int, float]) -> list["_Position"]:
         """One position per LM token of the line (two for a word being split, one for two words being
-        joined), with its candidates."""
+        joined), with its candidates; a word the OCR engine read with a confidence, in a sound line,
+        with the channel's cost of each candidate."""
         protected = [(w.start, w.end) for w in report.words if w.label == "protected"]
         positions: list[_Position] = []
         joined_until = -1
@@ -317,7 +338,12 @@ class Restorer:
                     positions.append(_Position(start, m.end(), tok, forms, True, part))
             else:
                 cands = self._word_candidates(word, report.label, start in unsure)
-                positions.append(fixed if cands is None else _Position(start, m.end(), tok, cands, True))
+                heard = unsure.get(start, NO_CHANNEL)
+                channel = None
+                if cands is not None and heard >= 0 and self.channel is not None and report.label in CHANNEL_LABELS:
+                    channel = tuple(self.channel.logp(tok, tok if c == FOREIGN else c, heard) for c in cands)
+                positions.append(fixed if cands is None else _Position(start, m.end(), tok, cands, True,
+                                                                         channel=channel))
         return self._neighbours_in_context(positions, by_start) if report.label == "garbled" else positions
 
     def _neighbours_in_context(self, positions: list["_Position"], by_start: dict[int, detect.Word]) -> list["_Position"]:
@@ -359,7 +385,7 @@ class Restorer:
         return out
 
     def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
-               style: str, min_confidence: float, unsure: frozenset[int],
+               style: str, min_confidence: float, unsure: Mapping[int, float],
                kinds: frozenset[str] = KINDS) -> tuple[str, list[Change]]:
         """The repaired line and its change log, applying only confident changes."""
         changes: list[Change] = []
@@ -390,7 +416,9 @@ class Restorer:
                 continue
             needed = min_confidence
             label = by_start[pos.start].label
-            if pos.start in unsure:
+            if pos.channel is not None:
+                needed = max(min_confidence, CHANNEL_CONFIDENCE)
+            elif pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
             elif label == "accented" or (label in ("plain", "invalid") and _lone(positions, i - 1, by_start)):
                 # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
@@ -411,7 +439,7 @@ class Restorer:
         """A score per candidate besides the trigram's: the encoder's weighted log-probabilities,
         a cost for keeping a word that is no syllable as it is, and (second pass) what the rest of
         the document wrote in the same place."""
-        out = [self._letter_costs(p) for p in positions]
+        out = [np.array(p.channel) if p.channel is not None else self._letter_costs(p) for p in positions]
         if hint is not None:
             out = [a + b for a, b in zip(out, hint.bonus(positions))]
         if self.scorer is None:
@@ -474,6 +502,7 @@ class _Position:
     cands: list[str]  # LM-token candidates (one: fixed)
     editable: bool
     part: int | None = None  # 0 or 1 for the halves of a word being split
+    channel: tuple[float, ...] | None = None  # log P(what OCR wrote | candidate), for a word OCR read
 
 
 def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) -> bool:
@@ -629,7 +658,7 @@ class _LineWork:
 
     line: str
     report: detect.LineReport
-    unsure: frozenset[int]
+    unsure: Mapping[int, float]  # word starts the OCR engine doubted or read: its confidence, or NO_CHANNEL
     context: _Context | None
     positions: list[_Position]
     own: Decoded | None = None  # its own decoding, when a split or join trial needed one
@@ -694,6 +723,23 @@ def _unique(items: list[str]) -> list[str]:
     return [x for x in items if not (x in seen or seen.add(x))]
 
 
+#: a suspect span without a confidence: opened, but not scored by the channel
+NO_CHANNEL = -1.0
+
+
+def _heard_in_line(report: detect.LineReport, base: int, length: int, heard: Sequence[tuple[int, int, float]],
+                   starts: Sequence[int]) -> dict[int, float]:
+    """The OCR confidence of each word of a line (at ``base`` in the text, ``length`` long) that the engine
+    read; ``heard`` is sorted, ``starts`` its start offsets."""
+    spans = heard[bisect.bisect_left(starts, base):bisect.bisect_left(starts, base + length)]
+    out: dict[int, float] = {}
+    for w in report.words:
+        for a, b, confidence in spans:
+            if a < base + w.end and base + w.start < b and w.label != "protected":
+                out[w.start] = min(confidence, out.get(w.start, 100.0))
+    return out
+
+
 def _line_offsets(text: str) -> list[int]:
     offsets, pos = [], 0
     for line in text.split("\n"):
@@ -710,7 +756,7 @@ def load_restorer(directory: str | None = None) -> Restorer | None:
 
 def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
            restorer: Restorer | None = None, suspects: Sequence[tuple[int, int]] = (),
-           kinds: frozenset[str] = KINDS) -> RepairResult:
+           kinds: frozenset[str] = KINDS, heard: Sequence[tuple[int, int, float]] = ()) -> RepairResult:
     """Repaired text and the log of every change (pass-through when no model is installed)."""
     restorer = restorer or load_restorer()
     if restorer is None:
@@ -718,4 +764,4 @@ def repair(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
             text=unicodedata.normalize("NFC", text), model=None,
             note=f"no repair model found in {models_dir()}; text passed through unchanged",
         )
-    return restorer.repair(text, min_confidence, suspects, kinds)
+    return restorer.repair(text, min_confidence, suspects, kinds, heard)

@@ -121,3 +121,30 @@ def _fold_streams(corpus_dir: Path, sources: tuple[str, ...], model, work_dir: P
             counter.build().save(prior_path)
         out.append((np.load(ids_path, mmap_mode="r"), NgramModel.load(prior_path)))
     return out
+
+
+def train_channel(pairs: Path, out_dir: Path) -> Path:
+    """The OCR noisy channel (restore.channel) from ``bench/make_ocr_pairs.py`` output of train pages."""
+    import json
+
+    from .channel import learn
+    from .repair import CHANNEL_FILE
+
+    records = [json.loads(ln) for ln in pairs.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    bad = {r["key"] for r in records if not r["doc"].split(":")[0] or corpus.split_of(*_place(r["doc"])) != "train"}
+    if bad:
+        raise ValueError(f"{len(bad)} pages of {pairs} are not from train documents (e.g. {sorted(bad)[0]})")
+    channel = learn(records)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / CHANNEL_FILE
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".json")
+    os.close(fd)
+    channel.save(Path(tmp))
+    os.replace(tmp, target)
+    return target
+
+
+def _place(doc: str) -> tuple[str, int]:
+    """(file, index) of a pair record's document name "file:index:line"."""
+    file, index, _ = doc.split(":")
+    return file, int(index)

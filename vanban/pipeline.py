@@ -371,9 +371,9 @@ def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options
 SUSPECT_OCR_CONFIDENCE = 60.0
 
 
-def low_confidence_spans(doc: Document, text: str) -> list[tuple[int, int]]:
-    """(start, end) in ``text`` of the words Tesseract doubted, found in reading order."""
-    spans: list[tuple[int, int]] = []
+def ocr_word_spans(doc: Document, text: str) -> list[tuple[int, int, float]]:
+    """(start, end, Tesseract confidence) in ``text`` of every word read, found in reading order."""
+    spans: list[tuple[int, int, float]] = []
     cursor = 0
     for page in doc.pages:
         for block in page.blocks:
@@ -384,9 +384,15 @@ def low_confidence_spans(doc: Document, text: str) -> list[tuple[int, int]]:
                     if at < 0:
                         continue
                     cursor = at + len(needle)
-                    if word.confidence < SUSPECT_OCR_CONFIDENCE:
-                        spans.append((at, cursor))
+                    spans.append((at, cursor, float(word.confidence)))
     return spans
+
+
+def repair_ocr_text(doc: Document, text: str) -> restore.RepairResult:
+    """Repair OCR output with what the engine said of each word: the doubted ones may change in sound
+    lines, and the noisy channel weighs every word by its confidence."""
+    spans = ocr_word_spans(doc, text)
+    return restore.repair(text, suspects=[(a, b) for a, b, c in spans if c < SUSPECT_OCR_CONFIDENCE], heard=spans)
 
 
 LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's own text and are not repaired "
@@ -408,7 +414,7 @@ def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[
         part = parts[i]
         if page.layer_text is None and part.strip():
             one = Document(doc.source, [page])
-            repaired = restore.repair(part, suspects=low_confidence_spans(one, part))
+            repaired = repair_ocr_text(one, part)
             model = model or repaired.model
             if repaired.note:
                 note = repaired.note + "; " + LAYER_NOT_REPAIRED
@@ -451,7 +457,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     elif layer_pages:
         text, repair_report = _repair_ocr_pages(doc, layer_pages)
     else:
-        repaired = restore.repair(ocr_text, suspects=low_confidence_spans(doc, ocr_text))
+        repaired = repair_ocr_text(doc, ocr_text)
         text, repair_report = repaired.text, {"model": repaired.model, "note": repaired.note,
                                               "changes": [asdict(c) for c in repaired.changes]}
     data = doc.to_dict()
