@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import detect, reorder
+from . import abbreviations, detect, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .decode import Decoded, decode
@@ -173,6 +173,12 @@ class Restorer:
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 readings[index] = _as_written(line)
                 continue
+            # stripped codes and abbreviations ("1899/QD-TTg", "HDND"): one letter for one, so the
+            # line's offsets stay as they are
+            line, restored = abbreviations.restore_line(line, report.words, min_confidence) \
+                if report.label != "clean" else (line, [])
+            changes.extend(Change(base + r.start, base + r.end, r.before, r.after, r.confidence, "accent",
+                                  r.applied) for r in restored)
             todo[index] = self._settle(line, report, frozenset(unsure), _Context.around(ordered, index))
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
@@ -359,6 +365,7 @@ class Restorer:
         pieces: list[str] = []
         cursor = 0
         i = 0
+        heading = detect.in_capitals(list(by_start.values()))  # "QUe" in a heading in capitals is "QUẢ"
         while i < len(positions):
             pos = positions[i]
             if not pos.editable:
@@ -378,7 +385,8 @@ class Restorer:
                 i += 1
                 if choice == FOREIGN:
                     continue
-                after = vn.to_style(vn.apply_case(pos.text, choice), style)
+                capital = heading and sum(ch.isupper() for ch in pos.text) * 2 >= len(pos.text)
+                after = vn.to_style(vn.apply_case(pos.text.upper() if capital else pos.text, choice), style)
             if after == pos.text:
                 continue
             needed = min_confidence
@@ -442,8 +450,8 @@ class Restorer:
         if line_label in detect.UNTOUCHED and not unsure:
             return None  # a clean line is opened only for the words the OCR engine doubted
         if word.label == "invalid":
-            if word.text[:1].isupper() and line_label != "garbled":
-                return None  # a foreign name (Ukraine, Gaza) in a readable line
+            if word.text[:1].isupper() and word.text[1:].islower() and line_label != "garbled":
+                return None  # a foreign name (Ukraine, Gaza) in a readable line; capitals are a heading's
             forms = self.candidates.spelling(word.text)
             return _unique([*forms, FOREIGN]) if forms else None
         if word.label == "accented" and line_label not in ("garbled", "accent-stripped") and not unsure:
