@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import abbreviations, detect, reorder
+from . import abbreviations, detect, markers, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .decode import Decoded, decode
@@ -76,10 +76,9 @@ CONSISTENCY_SURE = 0.9
 #: lower case, as the lines of a page do) is read on from that line's last two words, and the encoder
 #: sees this many tokens of each such neighbour (tuned on dev, see _Context)
 CONTEXT_TOKENS = 8
-#: a list marker "d)" read as "đ)" because the item before it is "d)" (a rule, not a model: one fixed
-#: confidence, above the default threshold so the repair is applied unless the user asks for more)
-MARKER_CONFIDENCE = 0.95
-_STROKED = {"d": "đ", "D": "Đ"}
+#: a list marker "d)" read as "đ)" because the item before it is "d)" (restore.markers)
+MARKER_CONFIDENCE = markers.MARKER_CONFIDENCE
+_STROKED = markers.STROKED
 
 
 @dataclass(frozen=True)
@@ -201,7 +200,8 @@ class Restorer:
             base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in work.changes)
-        for index, at in _repeated_d_markers(out_lines, set(todo)):
+        bare = {k for k, label in enumerate(labels) if label == "not-to-touch"}  # "d) 2.000.000 VND"
+        for index, at in markers.repeated_d(out_lines, set(todo) | bare):
             letter = out_lines[index][at]
             applied = MARKER_CONFIDENCE >= min_confidence
             if applied:
@@ -637,23 +637,6 @@ class _LineWork:
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
     reading: list[_Reading | None] = field(default_factory=list)
-
-
-def _repeated_d_markers(lines: list[str], damaged: set[int]) -> list[tuple[int, int]]:
-    """(line, offset) of list markers "d)" that stand for "đ)": Vietnamese lists run a) b) c) d) đ) e),
-    so a damaged line opening "d)" right after a list item "d)" lost its stroke with its accents.
-    Only damaged lines: a clean line is kept as written, whatever its marker."""
-    found, previous = [], None
-    for index, line in enumerate(lines):
-        first = detect.CHUNK_RE.search(line)  # a list marker is a line's first chunk, as detect reads it
-        if first is None or not detect.MARKER_RE.fullmatch(first.group()):
-            continue
-        letter = first.group()[0]
-        if index in damaged and letter in _STROKED and previous == letter:
-            found.append((index, first.start()))
-            letter = _STROKED[letter]
-        previous = letter
-    return found
 
 
 def _paragraph_runs(lines: list[str], damaged: list[int]) -> list[list[int]]:
