@@ -70,13 +70,24 @@ def words(line: str) -> list[Word]:
         if MARKER_RE.fullmatch(text) or (not out and LINE_MARKER_RE.fullmatch(text)):
             out.append(Word(chunk.start(), chunk.start() + 1, text[0], "protected"))
             continue
-        if core and CODE_RE.search(core):
+        if core and CODE_RE.search(core) and not _slashed_words(core):
             start = chunk.start() + text.find(core)
             out.append(Word(start, start + len(core), core, "protected"))
             continue
+        slashed = "/" in core
         for start, end, token in vn.tokens(text):
-            out.append(Word(chunk.start() + start, chunk.start() + end, token, classify_word(token)))
+            label = "protected" if slashed and not vn.is_vietnamese_token(token) else classify_word(token)  # kg
+            out.append(Word(chunk.start() + start, chunk.start() + end, token, label))
     return _abbreviations(out)
+
+
+def _slashed_words(core: str) -> bool:
+    """Syllables joined by slashes ("đồng/tháng", "thi/tuyển", "đồng/kg") are words, not a code: a code
+    has a digit or capitals ("47-HD/BTGTU", "AFP/TTXVN").  A unit beside them ("kg") stays as written."""
+    parts = core.split("/")
+    words = [p for p in parts if vn.is_vietnamese_token(p)]
+    return len(parts) >= 2 and bool(words) and all(p.isalpha() and p != p.upper() or p in words for p in parts) \
+        and not any(len(p) >= 2 and p.isupper() for p in parts)
 
 
 def _abbreviations(ws: list[Word]) -> list[Word]:

@@ -385,7 +385,8 @@ class Restorer:
                 i += 1
                 if choice == FOREIGN:
                     continue
-                capital = heading and sum(ch.isupper() for ch in pos.text) * 2 >= len(pos.text)
+                upper = sum(ch.isupper() for ch in pos.text)  # "QUe", "clUNG"; not "Tu" (Tự do)
+                capital = heading and upper >= 2 and upper * 2 >= len(pos.text)
                 after = vn.to_style(vn.apply_case(pos.text.upper() if capital else pos.text, choice), style)
             if after == pos.text:
                 continue
