@@ -12,8 +12,8 @@ HĐND 637 / HDND 1, ĐBQH 532 / DBQH 0, LĐTBXH 55 / 0, HĐQT 628 / 0; and left 
 spelling is common in its own right: GD 2,075 (Giáo dục) / GĐ 92, DT 30 / ĐT 2,718 (diện tích,
 dự toán), VND 152 / VNĐ 93, DU 25 / ĐU 3, DTQG 12 / ĐTQG 139 (dự trữ quốc gia).
 
-Only words of damaged lines are restored (``restore.repair`` calls this for lines it repairs), so
-clean text is never touched.
+Only words of damaged lines are restored (``restore.repair`` calls this for lines it repairs, and
+for lines of nothing but codes in a mostly damaged document), so clean text is never touched.
 """
 
 from __future__ import annotations
@@ -116,6 +116,13 @@ def restore_line(line: str, words, min_confidence: float) -> tuple[str, list[Res
             if applied:
                 chars[a:b] = after
     return "".join(chars), found
+
+
+def damaged_document(labels: list[str]) -> bool:
+    """More damaged lines than clean ones: a line of nothing but codes ("1899/QD-TTg") is then read as
+    stripped too, though no accent of its own can tell."""
+    damaged = sum(label in ("accent-stripped", "garbled", "mixed") for label in labels)
+    return damaged > sum(label == "clean" for label in labels)
 
 
 def is_abbreviation(word: str) -> bool:

@@ -164,20 +164,22 @@ class Restorer:
         readings: list[list[_Reading | None]] = [[] for _ in ordered]
         in_context = _reports_in_context(ordered, [reports[k] for k in source])
         todo: dict[int, _LineWork] = {}
+        stripped_document = abbreviations.damaged_document([r.label for r in in_context])
         for index, (line, report) in enumerate(zip(ordered, in_context)):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
             unsure = {w.start for w in report.words
                       if any(a < base + w.end and base + w.start < b for a, b in suspects)}
+            # stripped codes and abbreviations ("1899/QD-TTg", "HDND") of damaged lines, and of code-only
+            # lines of a damaged document: one letter for one, so the line's offsets stay as they are
+            if report.label not in detect.UNTOUCHED or (report.label == "not-to-touch" and stripped_document):
+                line, restored = abbreviations.restore_line(line, report.words, min_confidence)
+                out_lines[index] = line
+                changes.extend(Change(base + r.start, base + r.end, r.before, r.after, r.confidence, "accent",
+                                      r.applied) for r in restored)
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 readings[index] = _as_written(line)
                 continue
-            # stripped codes and abbreviations ("1899/QD-TTg", "HDND"): one letter for one, so the
-            # line's offsets stay as they are
-            line, restored = abbreviations.restore_line(line, report.words, min_confidence) \
-                if report.label != "clean" else (line, [])
-            changes.extend(Change(base + r.start, base + r.end, r.before, r.after, r.confidence, "accent",
-                                  r.applied) for r in restored)
             todo[index] = self._settle(line, report, frozenset(unsure), _Context.around(ordered, index))
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written

@@ -99,3 +99,11 @@ def test_clean_text_of_every_register_passes_through_unchanged(restorer):
     result = restorer.repair(clean)
     assert result.text == clean and not result.changes
     assert markers.repeated_d(clean.split("\n"), set()) == []
+
+
+def test_a_line_of_nothing_but_a_code_follows_its_document(restorer):
+    # no accent of its own tells whether "1899/QD-UBND" lost its stroke: the lines around it do
+    stripped = "UY BAN NHAN DAN TINH\n1899/QD-UBND\nVe viec thuc hien ke hoach cua tinh"
+    assert restorer.repair(stripped).text.split("\n")[1] == "1899/QĐ-UBND"
+    clean = "Ủy ban nhân dân tỉnh\n1899/QD-UBND\nVề việc thực hiện kế hoạch"
+    assert restorer.repair(clean).text == clean
