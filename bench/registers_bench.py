@@ -98,7 +98,7 @@ def score(outputs: list[str], truths: list[str], tallies: dict[str, Tally]) -> N
         if len(o) != len(t):
             o = (o + [""] * len(t))[:len(t)]
         caps = is_caps_line(truth)
-        for a, b in zip(o, t):
+        for k, (a, b) in enumerate(zip(o, t)):
             right = tone_blind(a) == tone_blind(b)
             if caps and any(c.isalpha() for c in b):
                 tallies["caps"].add(right, f"{b}")
@@ -107,6 +107,8 @@ def score(outputs: list[str], truths: list[str], tallies: dict[str, Tally]) -> N
                 tallies["codes"].add(m.group() in runs, m.group())
             for m in PLAIN_D_ABBREVIATION.finditer(b):
                 tallies["plain_d"].add(m.group() in runs, m.group())
+            if not caps and b[:1].isupper() and b[1:].islower() and b.isalpha() and k > 0:
+                tallies["names"].add(right, f"{b}<-{a}")  # inside a sentence: names of places and bodies
             if glued(b):
                 tallies["glued_end" if b.endswith("./.") else "glued"].add(right, re.sub(r"\w+", "w", b))
         if MARKER.match(truth):
@@ -140,7 +142,7 @@ def main() -> int:
         raise SystemExit("no model in models/")
     t0 = time.monotonic()
     legal, lines = selected(args.split, args.news_docs, args.wiki_docs)
-    kinds = ("caps", "codes", "plain_d", "glued", "glued_end", "markers")
+    kinds = ("caps", "codes", "plain_d", "glued", "glued_end", "markers", "names")
     stripped, as_damaged = {k: Tally() for k in kinds}, {k: Tally() for k in kinds}
     for doc in legal:
         bad = [damage.strip_line(ln) for ln in doc]
@@ -172,6 +174,8 @@ def main() -> int:
         stripped["plain_d"].row("capitals with D and no Đ (HD, DN, CD) kept as written", as_damaged["plain_d"]),
         stripped["glued_end"].row('words closing on "./." ("hien./.")', as_damaged["glued_end"]),
         stripped["glued"].row('other words glued to punctuation ("(de", "TP;", "nay).")', as_damaged["glued"]),
+        stripped["names"].row("capitalised words inside a sentence (places, bodies: Sở, Đoàn), stripped",
+                              as_damaged["names"]),
         stripped["markers"].row('list markers "đ)", documents repaired whole', as_damaged["markers"]),
         clean_row("clean legal documents as written: words changed", clean_legal),
         clean_row("clean news and wiki lines as written: words changed", clean_other),

@@ -202,7 +202,8 @@ class Restorer:
             base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in work.changes)
-        bare = {k for k, label in enumerate(labels) if label == "not-to-touch"}  # "d) 2.000.000 VND"
+        # and lines of nothing but numbers and codes of a damaged document ("d) 2.000.000 VND")
+        bare = {k for k, label in enumerate(labels) if label == "not-to-touch" and stripped_document}
         for index, at in markers.repeated_d(out_lines, set(todo) | bare):
             letter = out_lines[index][at]
             applied = MARKER_CONFIDENCE >= min_confidence

@@ -47,6 +47,11 @@ def test_stripped_codes_and_abbreviations_get_their_stroke_back(restorer, stripp
     assert restorer.repair(stripped).text == restored
 
 
+def test_dt_before_a_phone_number_is_dien_thoai_and_otherwise_stays(restorer):
+    assert "ĐT: 0236 3822 111" in restorer.repair("Dia chi so 12 duong Tran Phu; DT: 0236 3822 111").text
+    assert "DT 500 m2" in restorer.repair("Dien tich DT 500 m2 cua khu dat").text
+
+
 def test_ambiguous_and_already_right_codes_stay_as_written(restorer):
     # HD is Hướng dẫn and HĐ Hợp đồng, DA Dự án and ĐA Đề án: a stripped line cannot tell them apart
     line = "Thuc hien Huong dan so 47-HD/BTGTU va du an theo so 12/DA-UBND cua tinh."
