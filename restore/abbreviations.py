@@ -81,8 +81,11 @@ def _pattern(keys) -> re.Pattern:
 
 
 _BEFORE_A_NUMBER = _stripped_table(BEFORE_A_NUMBER)
+_COMPOUNDS = {k: v for k, v in _ANYWHERE.items() if not k.isalpha()}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _ANYWHERE_RE = _pattern(_ANYWHERE)
 _CODES_RE = _pattern(_CODES)
+_COMPOUND_RE = _pattern(_COMPOUNDS)
 
 
 @dataclass(frozen=True)
@@ -109,22 +112,32 @@ def restore_word(word: str) -> list[tuple[int, int, str]]:
 def restore_line(line: str, words, min_confidence: float) -> tuple[str, list[Restored]]:
     """The line with the protected words' stripped abbreviations restored, and the log.  ``words``:
     ``detect.Word``s of the line.  "Đ" replaces "D" one for one, so no other offset moves."""
-    found: list[Restored] = []
-    chars = list(line)
-    applied = ABBREVIATION_CONFIDENCE >= min_confidence
+    protected = [(w.start, w.end) for w in words if w.label == "protected"]
+    spans: list[tuple[int, int, str]] = []
+    # forms joined by & or - ("GD&DT", "GD-DT"): detect reads them as two words, GD and DT
+    for m in _COMPOUND_RE.finditer(line):
+        runs = [(m.start() + r.start(), m.start() + r.end()) for r in _LETTER_RUN.finditer(m.group())]
+        if all(any(a <= x and y <= b for a, b in protected) for x, y in runs):
+            spans.append((m.start(), m.end(), _COMPOUNDS[m.group()]))
     for word in words:
         if word.label != "protected":
             continue
-        found_here = restore_word(word.text)
+        found = restore_word(word.text)
         stripped = _BEFORE_A_NUMBER.get(word.text)
         if stripped and _NUMBER_AFTER.match(line, word.end):
-            found_here = [(0, len(word.text), stripped)]
-        for start, end, after in found_here:
-            a, b = word.start + start, word.start + end
-            found.append(Restored(a, b, line[a:b], after, ABBREVIATION_CONFIDENCE, applied))
-            if applied:
-                chars[a:b] = after
-    return "".join(chars), found
+            found = [(0, len(word.text), stripped)]
+        spans += [(word.start + a, word.start + b, after) for a, b, after in found
+                  if not any(x < word.start + b and word.start + a < y for x, y, _ in spans)]
+    applied = ABBREVIATION_CONFIDENCE >= min_confidence
+    chars = list(line)
+    out: list[Restored] = []
+    for a, b, after in sorted(spans):
+        if line[a:b] == after:
+            continue
+        out.append(Restored(a, b, line[a:b], after, ABBREVIATION_CONFIDENCE, applied))
+        if applied:
+            chars[a:b] = after
+    return "".join(chars), out
 
 
 def damaged_document(labels: list[str]) -> bool:

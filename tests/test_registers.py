@@ -42,6 +42,7 @@ def test_capitals_broken_by_ocr_in_a_heading_are_words_not_abbreviations(restore
     ("Theo de nghi cua Giam doc So LDTBXH va Thuong truc HDND tinh.",
      "Theo đề nghị của Giám đốc Sở LĐTBXH và Thường trực HĐND tỉnh."),
     ("Bai bo quy dinh tai QD22 cua Ban chi dao.", "Bãi bỏ quy định tại QĐ22 của Ban chỉ đạo."),
+    ("Theo de nghi cua So GD&DT va So KH&DT tinh.", "Theo đề nghị của Sở GD&ĐT và Sở KH&ĐT tỉnh."),
 ])
 def test_stripped_codes_and_abbreviations_get_their_stroke_back(restorer, stripped, restored):
     assert restorer.repair(stripped).text == restored
