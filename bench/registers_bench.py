@@ -15,6 +15,7 @@ cases, the code or marker at fault.
 from __future__ import annotations
 
 import argparse
+import difflib
 import random
 import re
 import sys
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from restore import corpus, damage  # noqa: E402
+from restore import vietnamese as vn  # noqa: E402
 from restore.repair import Restorer  # noqa: E402
 
 from report import pct, publish  # noqa: E402  (bench/report.py)
@@ -92,11 +94,22 @@ def selected(split: str, news_docs: int, wiki_docs: int) -> tuple[list[list[str]
     return legal, lines
 
 
+def aligned(out: list[str], truth: list[str]) -> tuple[list[str], list[str]]:
+    """The output word standing for each truth word ("" where a merge or a split left none): words
+    are matched by a diff of their letters, and a replaced block of equal length pairs one for one."""
+    if len(out) == len(truth):
+        return out, truth
+    keyed = [vn.strip_accents(w).lower() for w in out], [vn.strip_accents(w).lower() for w in truth]
+    paired = [""] * len(truth)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=keyed[1], b=keyed[0], autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            paired[i1:i2] = out[j1:j2]
+    return paired, truth
+
+
 def score(outputs: list[str], truths: list[str], tallies: dict[str, Tally]) -> None:
     for out, truth in zip(outputs, truths):
-        o, t = out.split(), truth.split()
-        if len(o) != len(t):
-            o = (o + [""] * len(t))[:len(t)]
+        o, t = aligned(out.split(), truth.split())
         caps = is_caps_line(truth)
         for k, (a, b) in enumerate(zip(o, t)):
             right = tone_blind(a) == tone_blind(b)
