@@ -14,6 +14,9 @@ dự toán), VND 152 / VNĐ 93, DU 25 / ĐU 3, DTQG 12 / ĐTQG 139 (dự trữ q
 
 Only words of damaged lines are restored (``restore.repair`` calls this for lines it repairs, and
 for lines of nothing but codes in a mostly damaged document), so clean text is never touched.
+Dev (bench/registers_bench.py, accent-stripped): abbreviations and codes with Đ 0 -> 68 of 119
+(what is left is outside the table: GCNĐKX, CĐVN, VNĐ, ĐT, CĐ alone); capitals with D and no Đ kept
+203 of 203; clean text changed 211 words of 79,463 before and after.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ In running text a word in capitals that is no syllable is an abbreviation (UBND,
 protected.  A heading in capitals ("HOẠT ĐỘNG CHỮ THẬP ĐỎ") is words: there OCR damage doubles a
 letter ("HHOI", "THAAP", "VAA") or drops one to lower case ("QUe", "HOeT").  An abbreviation of a
 heading (UBND, HĐND, TTG, HCM, BHXH, TAND, HIV) is neither, or is in the table of official
-abbreviations.
+abbreviations.  Dev (bench/registers_bench.py, headings in capitals garbled by restore.damage at 15 %):
+words right 67.0 -> 76.8 % with the table's codes; accent-stripped headings 99.33 % before and after.
 """
 
 from __future__ import annotations
