@@ -145,7 +145,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="update the registers section of this Markdown file")
     parser.add_argument("--split", choices=("heldout", "dev"), default="heldout")
-    parser.add_argument("--news-docs", type=int, default=250)
+    parser.add_argument("--news-docs", type=int, default=150)
     parser.add_argument("--wiki-docs", type=int, default=60)
     args = parser.parse_args()
     if args.split == "dev" and args.out:
