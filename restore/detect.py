@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import capitals
 from . import vietnamese as vn
 
 CHUNK_RE = re.compile(r"\S+")
@@ -26,6 +27,8 @@ CODE_RE = re.compile(r"\d|/|\w\.\w")
 #: a list marker ("b)", and "a." at the start of a line) is no word: held out of the line's labels
 MARKER_RE = re.compile(r"[a-zđ]\)", re.IGNORECASE)
 LINE_MARKER_RE = re.compile(r"[a-zđ][.)]", re.IGNORECASE)
+#: the mark that closes an official document ("... kể từ ngày ký./."): punctuation, not a code's slash
+CLOSING_RE = re.compile(r"\./\.$")
 
 
 @dataclass(frozen=True)
@@ -63,26 +66,44 @@ def words(line: str) -> list[Word]:
     out: list[Word] = []
     for chunk in CHUNK_RE.finditer(line):
         text = chunk.group()
-        core = text.strip(".,;:!?()[]{}\"'“”‘’…*-–—")
+        core = CLOSING_RE.sub("", text).strip(".,;:!?()[]{}\"'“”‘’…*-–—")
         if MARKER_RE.fullmatch(text) or (not out and LINE_MARKER_RE.fullmatch(text)):
             out.append(Word(chunk.start(), chunk.start() + 1, text[0], "protected"))
             continue
-        if core and CODE_RE.search(core):
+        if core and CODE_RE.search(core) and not _slashed_words(core):
             start = chunk.start() + text.find(core)
             out.append(Word(start, start + len(core), core, "protected"))
             continue
+        slashed = "/" in core
         for start, end, token in vn.tokens(text):
-            out.append(Word(chunk.start() + start, chunk.start() + end, token, classify_word(token)))
+            label = "protected" if slashed and not vn.is_vietnamese_token(token) else classify_word(token)  # kg
+            out.append(Word(chunk.start() + start, chunk.start() + end, token, label))
     return _abbreviations(out)
+
+
+def _slashed_words(core: str) -> bool:
+    """Syllables joined by slashes ("đồng/tháng", "thi/tuyển", "đồng/kg") are words, not a code: a code
+    has a digit or capitals ("47-HD/BTGTU", "AFP/TTXVN").  A unit beside them ("kg") stays as written."""
+    parts = core.split("/")
+    words = [p for p in parts if vn.is_vietnamese_token(p)]
+    return len(parts) >= 2 and bool(words) and all(p.isalpha() and p != p.upper() or p in words for p in parts) \
+        and not any(len(p) >= 2 and p.isupper() for p in parts)
 
 
 def _abbreviations(ws: list[Word]) -> list[Word]:
     """Unmarked capitals in a line that is not in capitals are abbreviations ("TU" = Thành ủy, "UB"), not
-    stripped syllables ("TƯ"): they are protected.  In a heading in capitals they are words."""
-    capitals = [w for w in ws if len(w.text) >= 2 and w.text.isupper()]
-    if len(capitals) * 2 >= len(ws):
-        return ws
-    return [Word(w.start, w.end, w.text, "protected") if w in capitals and w.label == "plain" else w for w in ws]
+    stripped syllables ("TƯ"): they are protected.  In a heading in capitals they are words, and so are
+    its capitals that OCR broke (``capitals.damaged_word``: "HHOI", "THAAP", "QUe")."""
+    if in_capitals(ws):
+        return [Word(w.start, w.end, w.text, capitals.damaged_word(w.text)) if w.label == "protected"
+                and w.text.isalpha() and capitals.damaged_word(w.text) else w for w in ws]
+    return [Word(w.start, w.end, w.text, "protected") if len(w.text) >= 2 and w.text.isupper() and w.label == "plain"
+            else w for w in ws]
+
+
+def in_capitals(ws) -> bool:
+    """A heading in capitals: half its words or more are capitals of two letters or more."""
+    return sum(len(w.text) >= 2 and w.text.isupper() for w in ws) * 2 >= len(ws)
 
 
 UNTOUCHED = ("clean", "foreign", "not-to-touch")

@@ -22,7 +22,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from . import detect, reorder
+from . import abbreviations, detect, markers, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .channel import Channel
@@ -84,10 +84,9 @@ CONSISTENCY_SURE = 0.9
 #: lower case, as the lines of a page do) is read on from that line's last two words, and the encoder
 #: sees this many tokens of each such neighbour (tuned on dev, see _Context)
 CONTEXT_TOKENS = 8
-#: a list marker "d)" read as "đ)" because the item before it is "d)" (a rule, not a model: one fixed
-#: confidence, above the default threshold so the repair is applied unless the user asks for more)
-MARKER_CONFIDENCE = 0.95
-_STROKED = {"d": "đ", "D": "Đ"}
+#: a list marker "d)" read as "đ)" because the item before it is "d)" (restore.markers)
+MARKER_CONFIDENCE = markers.MARKER_CONFIDENCE
+_STROKED = markers.STROKED
 #: the kinds of change (``Change.kind``); each can be switched off (``vanban repair --no-reorder``, ...)
 KINDS = frozenset({"accent", "spelling", "reorder"})
 
@@ -189,6 +188,7 @@ class Restorer:
         readings: list[list[_Reading | None]] = [[] for _ in ordered]
         in_context = _reports_in_context(ordered, [reports[k] for k in source])
         todo: dict[int, _LineWork] = {}
+        stripped_document = abbreviations.damaged_document([r.label for r in in_context])
         for index, (line, report) in enumerate(zip(ordered, in_context)):
             labels.append(report.label)
             base = offsets[source[index]]  # changes point into the input, wherever the line moved
@@ -196,6 +196,14 @@ class Restorer:
                       if any(a < base + w.end and base + w.start < b for a, b in suspects)}
             if self.channel is not None and heard and report.label in CHANNEL_LABELS:
                 unsure.update(_heard_in_line(report, base, len(line), heard, heard_starts))
+            # stripped codes and abbreviations ("1899/QD-TTg", "HDND") of damaged lines, and of code-only
+            # lines of a damaged document: one letter for one, so the line's offsets stay as they are
+            if report.label not in detect.UNTOUCHED or (report.label == "not-to-touch" and stripped_document):
+                line, restored = abbreviations.restore_line(line, report.words,
+                                                            min_confidence if "accent" in kinds else 2.0)
+                out_lines[index] = line
+                changes.extend(Change(base + r.start, base + r.end, r.before, r.after, r.confidence, "accent",
+                                      r.applied) for r in restored)
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
                 readings[index] = _as_written(line)
                 continue
@@ -221,7 +229,9 @@ class Restorer:
             base = offsets[source[index]]
             changes.extend(Change(ch.start + base, ch.end + base, ch.before, ch.after, ch.confidence,
                                   ch.kind, ch.applied) for ch in work.changes)
-        for index, at in _repeated_d_markers(out_lines, set(todo)):
+        # and lines of nothing but numbers and codes of a damaged document ("d) 2.000.000 VND")
+        bare = {k for k, label in enumerate(labels) if label == "not-to-touch" and stripped_document}
+        for index, at in markers.repeated_d(out_lines, set(todo) | bare):
             letter = out_lines[index][at]
             applied = MARKER_CONFIDENCE >= min_confidence and "accent" in kinds
             if applied:
@@ -392,6 +402,7 @@ class Restorer:
         pieces: list[str] = []
         cursor = 0
         i = 0
+        heading = detect.in_capitals(list(by_start.values()))  # "QUe" in a heading in capitals is "QUẢ"
         while i < len(positions):
             pos = positions[i]
             if not pos.editable:
@@ -411,7 +422,9 @@ class Restorer:
                 i += 1
                 if choice == FOREIGN:
                     continue
-                after = vn.to_style(vn.apply_case(pos.text, choice), style)
+                upper = sum(ch.isupper() for ch in pos.text)  # "QUe", "clUNG"; not "Tu" (Tự do)
+                capital = heading and upper >= 2 and upper * 2 >= len(pos.text)
+                after = vn.to_style(vn.apply_case(pos.text.upper() if capital else pos.text, choice), style)
             if after == pos.text:
                 continue
             needed = min_confidence
@@ -477,8 +490,8 @@ class Restorer:
         if line_label in detect.UNTOUCHED and not unsure:
             return None  # a clean line is opened only for the words the OCR engine doubted
         if word.label == "invalid":
-            if word.text[:1].isupper() and line_label != "garbled":
-                return None  # a foreign name (Ukraine, Gaza) in a readable line
+            if word.text[:1].isupper() and word.text[1:].islower() and line_label != "garbled":
+                return None  # a foreign name (Ukraine, Gaza) in a readable line; capitals are a heading's
             forms = self.candidates.spelling(word.text)
             return _unique([*forms, FOREIGN]) if forms else None
         if word.label == "accented" and line_label not in ("garbled", "accent-stripped") and not unsure:
@@ -665,23 +678,6 @@ class _LineWork:
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
     reading: list[_Reading | None] = field(default_factory=list)
-
-
-def _repeated_d_markers(lines: list[str], damaged: set[int]) -> list[tuple[int, int]]:
-    """(line, offset) of list markers "d)" that stand for "đ)": Vietnamese lists run a) b) c) d) đ) e),
-    so a damaged line opening "d)" right after a list item "d)" lost its stroke with its accents.
-    Only damaged lines: a clean line is kept as written, whatever its marker."""
-    found, previous = [], None
-    for index, line in enumerate(lines):
-        first = detect.CHUNK_RE.search(line)  # a list marker is a line's first chunk, as detect reads it
-        if first is None or not detect.MARKER_RE.fullmatch(first.group()):
-            continue
-        letter = first.group()[0]
-        if index in damaged and letter in _STROKED and previous == letter:
-            found.append((index, first.start()))
-            letter = _STROKED[letter]
-        previous = letter
-    return found
 
 
 def _paragraph_runs(lines: list[str], damaged: list[int]) -> list[list[int]]:
