@@ -11,7 +11,7 @@ from ocr import load, poppler, tesseract
 from ocr.errors import BadArgsError, ExitCode, InputFileError, MissingDependencyError, VanbanError
 
 from . import __version__
-from .pipeline import BOX_FORMATS, FORMATS, Options, run_batch
+from .pipeline import BOX_FORMATS, Options, parse_formats, run_batch
 from .progress import BarProgress, NullProgress
 from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
 from restore.corpus import default_corpus_dir
@@ -99,10 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def options_from_args(args: argparse.Namespace) -> Options:
-    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    formats = parse_formats(args.format)
     if args.jobs is not None and args.jobs < 1:
         raise BadArgsError("--jobs must be 1 or more")
     if args.max_pixels < 1_000_000:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ocr.document import Box, Document, Page
-from ocr.errors import OutputError
+from ocr.errors import InputFileError, OutputError
 
 from . import __version__
 from .wordmap import FinalWord
@@ -68,9 +68,9 @@ def write_pdf(doc: Document, words: list[FinalWord], source_path: str, source_ki
         else:
             base = pikepdf.open(_image_pdf(doc, source_path))
     except pikepdf.PasswordError as exc:
-        raise OutputError(f"{source_path}: PDF is password-protected; cannot write a searchable copy") from exc
-    except Exception as exc:
-        raise OutputError(f"{source_path}: cannot build the PDF ({type(exc).__name__}: {exc})") from exc
+        raise InputFileError("PDF is password-protected; cannot write a searchable copy", path=source_path) from exc
+    except Exception as exc:  # pikepdf or img2pdf cannot read what poppler or PIL could: the file's fault
+        raise InputFileError(f"cannot be rebuilt as a PDF ({type(exc).__name__}: {exc})", path=source_path) from exc
 
     with base:
         if len(base.pages) != len(doc.pages):
@@ -231,7 +231,10 @@ def _text_ctm(page: Page, target, rotate: int) -> tuple[float, ...]:
 
 def _set_metadata(pdf, source_path: str, source_kind: str) -> None:
     """Say who made the text layer; a PDF's own title, author and dates are kept."""
+    had_xmp = "/Metadata" in pdf.Root
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        if not had_xmp:  # a PDF with only an Info dictionary: its title and author go into the XMP
+            meta.load_from_docinfo(pdf.docinfo)
         meta["xmp:CreatorTool"] = f"vanban {__version__}"
         if source_kind != "pdf" and "dc:title" not in meta:
             meta["dc:title"] = Path(source_path).name

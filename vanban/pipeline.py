@@ -24,7 +24,7 @@ import numpy as np
 import restore
 from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, tesseract
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
-from ocr.errors import ExitCode, OutputError, VanbanError
+from ocr.errors import BadArgsError, ExitCode, OutputError, VanbanError
 
 from . import __version__
 from .output import output_stems, write_atomic
@@ -37,6 +37,15 @@ DEFAULT_FORMATS = ("txt", "json")
 #: formats written from the word boxes (need the in-memory Document, not only text and JSON)
 BOX_FORMATS = ("pdf", "hocr", "alto")
 BLANK_INK_FRACTION = 0.0005
+
+
+def parse_formats(raw: str, allow_empty: bool = False) -> tuple[str, ...]:
+    """``"txt,json,pdf"`` -> ("txt", "json", "pdf"); a BadArgsError names an unknown format."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not (formats or allow_empty):
+        raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return formats
 
 
 @dataclass(frozen=True)
@@ -469,7 +478,7 @@ def write_outputs(result: FileResult, stem: Path, formats: Iterable[str], pdfa: 
                 result.warnings.extend(report.warnings)
                 if data is not None:
                     data["pdf"] = asdict(report)
-                    data.setdefault("warnings", []).extend(report.warnings)
+                    data["warnings"] = list(data.get("warnings", [])) + report.warnings
             elif fmt == "hocr":
                 write_atomic(target, hocr.render(r.doc, words))
             else:

@@ -58,7 +58,8 @@ class JobQueue:
         return orphans
 
     def options(self) -> Options:
-        return Options(jobs=1, lang=self.settings.lang, repair=self.settings.repair)
+        return Options(jobs=1, lang=self.settings.lang, repair=self.settings.repair,
+                       formats=self.settings.extra_formats, pdfa=self.settings.pdfa)
 
     def _run(self, job_id: str) -> str:
         state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds)
