@@ -136,6 +136,14 @@ def test_scan_images_are_copied_not_recompressed(made):
         return [bytes(xo.read_raw_bytes()) for p in pdf.pages for xo in p.Resources.XObject.values()
                 if xo.get("/Subtype") == "/Image"]
 
+    data, idat, at = (SAMPLES / "clean.png").read_bytes(), b"", 8
+    while at < len(data):  # a PNG's compressed pixel data is the concatenation of its IDAT chunks
+        size = int.from_bytes(data[at:at + 4], "big")
+        if data[at + 4:at + 8] == b"IDAT":
+            idat += data[at + 8:at + 8 + size]
+        at += 12 + size
+    with pikepdf.open(file(made["clean.png"][2], "pdf")) as pdf:
+        assert images(pdf) == [idat]
     with pikepdf.open(file(made["degraded.jpg"][2], "pdf")) as pdf:
         assert images(pdf) == [(SAMPLES / "degraded.jpg").read_bytes()]
     for name in ("multipage.pdf", MIXED):
