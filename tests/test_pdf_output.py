@@ -356,3 +356,87 @@ def test_the_watcher_writes_the_formats_it_is_told(tmp_path):
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.alto", "a.pdf", "a.txt"]
     assert (archive / "a.png").exists()
     assert cer(pdftotext(out / "a.pdf", "-raw"), (out / "a.txt").read_text(encoding="utf-8")) <= ROUND_TRIP_CER
+
+
+# ---------------------------------------------------------------- awkward inputs, small pages
+
+
+def _poppler_words(path: Path) -> list[tuple[str, Box]]:
+    """Words and boxes (pt, top-left origin of the page as displayed) as poppler reads them."""
+    html = pdftotext(path, "-bbox")
+    root = ET.fromstring(html.replace('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+                                      '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">', ""))
+    out = []
+    for el in root.iter("{http://www.w3.org/1999/xhtml}word"):
+        x0, y0, x1, y1 = (float(el.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+        out.append((el.text, Box(round(x0), round(y0), round(x1 - x0), round(y1 - y0))))
+    return out
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_pdf_page_with_rotate_gets_its_words_where_they_are_shown(tmp_path, rotate):
+    """/Rotate pages: poppler renders them turned; the text must land on the ink as displayed."""
+    import img2pdf
+
+    upright = Image.open(small_scan(tmp_path / "up.png"))
+    stored = upright.rotate(rotate, expand=True)  # counter-clockwise: /Rotate (clockwise) shows it upright
+    stored.save(tmp_path / "stored.png", dpi=(300, 300))
+    src = tmp_path / f"rot{rotate}.pdf"
+    with pikepdf.open(__import__("io").BytesIO(img2pdf.convert(str(tmp_path / "stored.png")))) as pdf:
+        pdf.pages[0].Rotate = rotate
+        pdf.save(src)
+    out = tmp_path / "out"
+    result = run_batch([str(src)], out, Options(jobs=1, formats=("txt", "pdf"))).files[0]
+    assert result.status == "done", result.error
+    txt = (out / f"rot{rotate}.txt").read_text(encoding="utf-8")
+    assert cer(txt, " ".join(SMALL_TEXT)) <= 0.05
+    assert cer(pdftotext(out / f"rot{rotate}.pdf", "-raw"), txt) <= ROUND_TRIP_CER
+    page = result.rendering.doc.pages[0]
+    k = 72 / page.dpi
+    inks = [page.geometry.box_to_source(w.box) for b in page.blocks for ln in b.lines for w in ln.words]
+    inks = [Box(round(b.left * k), round(b.top * k), round(b.width * k), round(b.height * k)) for b in inks]
+    shown = _poppler_words(out / f"rot{rotate}.pdf")
+    assert len(shown) == len(inks)
+    for (_, box), ink in zip(shown, inks):
+        assert _iou(Box(box.left, 0, box.width, 1), Box(ink.left, 0, ink.width, 1)) >= 0.7
+        assert _iou(box, ink) >= 0.3
+
+
+def test_text_layer_pages_are_copied_and_a_pdf_that_cannot_be_pdfa_is_a_plain_pdf(tmp_path):
+    """A page read from its own text layer is left as it came; Helvetica (not embedded) rules out PDF/A,
+    so the file is written as a plain PDF that claims nothing, with a warning."""
+    from fpdf import FPDF
+
+    doc = FPDF(unit="pt", format=(595, 842))
+    doc.add_page()
+    doc.set_font("Helvetica", size=14)
+    doc.text(72, 100, "Cong van so 15-CV/BTGTU ve viec tuyen truyen")
+    src = tmp_path / "digital.pdf"
+    doc.output(str(src))
+    out = tmp_path / "out"
+    result = run_batch([str(src)], out, Options(jobs=1, formats=("txt", "json", "pdf"), use_text_layer=True)).files[0]
+    assert result.status == "done", result.error
+    assert any("not PDF/A-2b" in w for w in result.warnings)
+    data = json.loads((out / "digital.json").read_text(encoding="utf-8"))
+    assert data["pdf"]["pdfa"] is False and data["pdf"]["pages_copied"] == 1
+    with pikepdf.open(src) as original, pikepdf.open(out / "digital.pdf") as written:
+        assert written.pages[0].Contents.read_bytes() == original.pages[0].Contents.read_bytes()
+        assert "/OutputIntents" not in written.Root
+        assert written.open_metadata().pdfa_status == ""
+    assert "Cong van so 15" in pdftotext(out / "digital.pdf")
+
+
+def test_an_image_with_alpha_keeps_its_pixels(tmp_path):
+    """An alpha channel cannot be copied as it is: img2pdf splits it into a soft mask, losslessly."""
+    rgba = Image.open(small_scan(tmp_path / "a.png")).convert("RGBA")
+    rgba.save(tmp_path / "alpha.png", dpi=(300, 300))
+    out = tmp_path / "out"
+    result = run_batch([str(tmp_path / "alpha.png")], out, Options(jobs=1, formats=("txt", "pdf"))).files[0]
+    assert result.status == "done", result.error
+    txt = (out / "alpha.txt").read_text(encoding="utf-8")
+    assert cer(pdftotext(out / "alpha.pdf", "-raw"), txt) <= ROUND_TRIP_CER
+    with pikepdf.open(out / "alpha.pdf") as pdf:
+        image = next(iter(pdf.pages[0].Resources.XObject.values()))
+        assert pdf.open_metadata().pdfa_status == "2B"
+        pixels = np.asarray(pikepdf.PdfImage(image).as_pil_image().convert("L"))
+    assert (pixels == np.asarray(rgba.convert("L"))).all()

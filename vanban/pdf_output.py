@@ -52,43 +52,58 @@ class PdfReport:
 
 def write_pdf(doc: Document, words: list[FinalWord], source_path: str, source_kind: str, target: Path,
               pdfa: bool = True) -> PdfReport:
-    """Write the searchable PDF of ``doc`` to ``target`` (atomically); the input file is only read."""
-    import pikepdf
+    """Write the searchable PDF of ``doc`` to ``target`` (atomically); the input file is only read.
 
+    A PDF/A attempt that does not validate is thrown away whole and the PDF is
+    built again without it: pikepdf's preparation has already added an output
+    intent and a pdfaid claim, and a plain PDF must not claim to be PDF/A.
+    """
     warnings: list[str] = []
     by_page: dict[int, list[FinalWord]] = {}
     for w in words:
         if w.text:
             by_page.setdefault(w.page, []).append(w)
+    drawable = {i: ws for i, ws in by_page.items() if i < len(doc.pages) and _has_boxes(doc.pages[i])}
+    is_pdfa = False
+    try:
+        with _atomic(target) as tmp:
+            if pdfa:
+                with _build(doc, drawable, source_path, source_kind, warnings) as pdf:
+                    is_pdfa = _save_pdfa(pdf, tmp, warnings, source_path)
+            if not is_pdfa:
+                with _build(doc, drawable, source_path, source_kind, [] if pdfa else warnings) as pdf:
+                    pdf.save(tmp, encryption=False)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the PDF ({exc})") from exc
+    return PdfReport(is_pdfa, len(drawable), len(doc.pages) - len(drawable), warnings)
+
+
+def _build(doc: Document, drawable: dict[int, list[FinalWord]], source_path: str, source_kind: str,
+           warnings: list[str]):
+    """The input as an open pikepdf.Pdf with the text layer grafted on and vanban named in its metadata."""
+    import pikepdf
+
     try:
         if source_kind == "pdf":
-            base = pikepdf.open(source_path)
-            if base.is_encrypted:
+            pdf = pikepdf.open(source_path)
+            if pdf.is_encrypted:
                 warnings.append(f"{source_path}: the PDF was encrypted; the searchable PDF is written decrypted")
         else:
-            base = pikepdf.open(_image_pdf(doc, source_path))
+            pdf = pikepdf.open(_image_pdf(doc, source_path))
     except pikepdf.PasswordError as exc:
         raise InputFileError("PDF is password-protected; cannot write a searchable copy", path=source_path) from exc
     except Exception as exc:  # pikepdf or img2pdf cannot read what poppler or PIL could: the file's fault
         raise InputFileError(f"cannot be rebuilt as a PDF ({type(exc).__name__}: {exc})", path=source_path) from exc
-
-    with base:
-        if len(base.pages) != len(doc.pages):
-            raise OutputError(f"{source_path}: PDF has {len(base.pages)} pages, OCR has {len(doc.pages)}")
-        drawable = {i: ws for i, ws in by_page.items() if _has_boxes(doc.pages[i])}
+    try:
+        if len(pdf.pages) != len(doc.pages):
+            raise OutputError(f"{source_path}: PDF has {len(pdf.pages)} pages, OCR has {len(doc.pages)}")
         if drawable:
-            _graft_text(base, doc, drawable, image_pages=source_kind != "pdf")
-        _set_metadata(base, source_path, source_kind)
-        is_pdfa = False
-        try:
-            with _atomic(target) as tmp:
-                if pdfa:
-                    is_pdfa = _save_pdfa(base, tmp, warnings, source_path)
-                if not is_pdfa:
-                    base.save(tmp, encryption=False)
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write the PDF ({exc})") from exc
-    return PdfReport(is_pdfa, len(drawable), len(doc.pages) - len(drawable), warnings)
+            _graft_text(pdf, doc, drawable, image_pages=source_kind != "pdf")
+        _set_metadata(pdf, source_path, source_kind)
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
 
 
 def _has_boxes(page: Page) -> bool:
