@@ -440,3 +440,26 @@ def test_an_image_with_alpha_keeps_its_pixels(tmp_path):
         assert pdf.open_metadata().pdfa_status == "2B"
         pixels = np.asarray(pikepdf.PdfImage(image).as_pil_image().convert("L"))
     assert (pixels == np.asarray(rgba.convert("L"))).all()
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+@pytest.mark.parametrize("angle", [0.0, 2.0, -7.0])
+def test_geometry_takes_recognised_pixels_back_to_the_stored_page(turn, angle):
+    """The inverse of rotate_upright + deskew.rotate + resampling, checked on marked pixels."""
+    import cv2
+
+    from ocr import deskew, orient
+    from ocr.geometry import page_geometry
+
+    stored = np.zeros((300, 200), np.uint8)
+    marks = [(20, 30), (150, 40), (60, 250), (180, 280)]  # (x, y) in the stored image
+    for x, y in marks:
+        stored[y - 2:y + 3, x - 2:x + 3] = 255
+    loaded = cv2.resize(stored, (400, 600), interpolation=cv2.INTER_NEAREST)  # resampled x2, as load does
+    turned = orient.rotate_upright(loaded, turn)
+    recognised = deskew.rotate(turned, angle, fill=0)
+    geo = page_geometry(400, 600, (200, 300), turn, angle)
+    _, _, _, centres = cv2.connectedComponentsWithStats((recognised > 127).astype(np.uint8))
+    back = sorted(geo.map(cx, cy) for cx, cy in centres[1:])
+    for (x, y), (bx, by) in zip(sorted(marks), back):
+        assert abs(bx - x) < 1.5 and abs(by - y) < 1.5, (turn, angle, (x, y), (bx, by))
