@@ -33,7 +33,7 @@ ROUND_TRIP_CER = 0.002
 #: PDF size over input size; the 1-bit G4 TIFF is 37 KB a page, so the ~8 KB of font subset and sRGB
 #: profile that PDF/A needs plus ~2.8 KB of text per page are more than a tenth of it (measured 1.23)
 SIZE_BOUND = {"multipage.tif": 1.25, "mixed.pdf": 1.2}  # mixed.pdf: 20 KB a page, measured 1.15
-TITLE, AUTHOR = "Công văn số 15 (thử)", "Văn thư Tỉnh ủy"
+TITLE, AUTHOR, CREATOR = "Công văn số 15 (thử)", "Văn thư Tỉnh ủy", "Máy quét ScanX 2.1"
 
 
 def _mixed_pdf(folder: Path) -> Path:
@@ -51,7 +51,7 @@ def _mixed_pdf(folder: Path) -> Path:
         img.convert(mode).save(path, dpi=(300, 300), **({"compression": "group4"} if mode == "1" else {}))
         pages.append(str(path))
     plain = folder / "plain.pdf"
-    plain.write_bytes(img2pdf.convert(pages, title=TITLE, author=AUTHOR))
+    plain.write_bytes(img2pdf.convert(pages, title=TITLE, author=AUTHOR, creator=CREATOR))
     target = folder / MIXED
     with pikepdf.open(plain) as pdf:
         pdf.save(target, encryption=pikepdf.Encryption(owner="chi-van-thu", user="", R=6))
@@ -163,6 +163,7 @@ def test_an_encrypted_pdf_is_written_decrypted_with_its_metadata_and_a_warning(m
         meta = pdf.open_metadata()
         assert meta.get("dc:title") == TITLE and AUTHOR in str(meta.get("dc:creator"))
         assert str(pdf.docinfo.get("/Title")) == TITLE
+        assert str(pdf.docinfo.get("/Author")) == AUTHOR and str(pdf.docinfo.get("/Creator")) == CREATOR
 
 
 def _words_in_pdf(path: Path) -> list[list[tuple[float, float, float, float]]]:

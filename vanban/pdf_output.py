@@ -245,14 +245,23 @@ def _text_ctm(page: Page, target, rotate: int) -> tuple[float, ...]:
 
 
 def _set_metadata(pdf, source_path: str, source_kind: str) -> None:
-    """Say who made the text layer; a PDF's own title, author and dates are kept."""
+    """Keep a PDF's own title, author, subject, creator tool and creation date; say who wrote this file.
+
+    ``xmp:CreatorTool`` is the scanner or program that made the original and
+    stays (vanban only fills it in for image inputs); ``xmp:ModifyDate`` is now,
+    since the file gained a text layer.  pikepdf names itself the producer.
+    """
+    import datetime as dt
+
     had_xmp = "/Metadata" in pdf.Root
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
         if not had_xmp:  # a PDF with only an Info dictionary: its title and author go into the XMP
             meta.load_from_docinfo(pdf.docinfo)
-        meta["xmp:CreatorTool"] = f"vanban {__version__}"
+        if "xmp:CreatorTool" not in meta:
+            meta["xmp:CreatorTool"] = f"vanban {__version__}"
         if source_kind != "pdf" and "dc:title" not in meta:
             meta["dc:title"] = Path(source_path).name
+        meta["xmp:ModifyDate"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _save_pdfa(pdf, tmp: Path, warnings: list[str], source_path: str) -> bool:
