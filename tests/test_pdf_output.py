@@ -337,12 +337,14 @@ def test_api_serves_the_pdf_hocr_and_alto(tmp_path):
             for fmt in ("hocr", "alto"):
                 assert client.get(f"/v1/documents/{job}/{fmt}").status_code == 200
             assert client.get(f"/v1/documents/{job}/json").json()["pdf"]["pdfa"] is True
+            assert "nhỏ.png" in client.get(f"/v1/documents/{job}/alto").text
     finally:
         service.stop()
     assert cer(pdftotext(tmp_path / "got.pdf", "-raw"), text) <= ROUND_TRIP_CER
     assert cer(text, " ".join(SMALL_TEXT)) <= 0.05
     with pikepdf.open(tmp_path / "got.pdf") as got:
         assert got.open_metadata().pdfa_status == "2B"
+        assert got.open_metadata().get("dc:title") == "nhỏ.png"
 
 
 def test_the_watcher_writes_the_formats_it_is_told(tmp_path):

@@ -27,7 +27,8 @@ def _pos(el: ET.Element, b: Box) -> None:
     el.set("HEIGHT", str(b.height))
 
 
-def render(doc: Document, words: list[FinalWord]) -> str:
+def render(doc: Document, words: list[FinalWord], name: str | None = None) -> str:
+    """The whole document as one ALTO file; ``name``: the image file as the user knows it."""
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
     root = ET.Element(f"{{{NS}}}alto", {
@@ -35,7 +36,7 @@ def render(doc: Document, words: list[FinalWord]) -> str:
     desc = ET.SubElement(root, f"{{{NS}}}Description")
     ET.SubElement(desc, f"{{{NS}}}MeasurementUnit").text = "pixel"
     info = ET.SubElement(desc, f"{{{NS}}}sourceImageInformation")
-    ET.SubElement(info, f"{{{NS}}}fileName").text = Path(doc.source).name
+    ET.SubElement(info, f"{{{NS}}}fileName").text = name or Path(doc.source).name
     processing = ET.SubElement(ET.SubElement(desc, f"{{{NS}}}Processing", {"ID": "vanban"}),
                                f"{{{NS}}}processingSoftware")
     ET.SubElement(processing, f"{{{NS}}}softwareName").text = "vanban"

@@ -36,12 +36,12 @@ def _bbox(b: Box) -> str:
     return f"bbox {b.left} {b.top} {b.right} {b.bottom}"
 
 
-def render(doc: Document, words: list[FinalWord], lang: str = "vie") -> str:
-    """The whole document as one hOCR file (one ocr_page per page)."""
+def render(doc: Document, words: list[FinalWord], lang: str = "vie", name: str | None = None) -> str:
+    """The whole document as one hOCR file (one ocr_page per page); ``name``: the image file as the user knows it."""
     by_page: dict[int, list[FinalWord]] = {}
     for w in words:
         by_page.setdefault(w.page, []).append(w)
-    image = escape(Path(doc.source).name, quote=True)
+    image = escape(name or Path(doc.source).name, quote=True)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',

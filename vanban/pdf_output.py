@@ -51,8 +51,10 @@ class PdfReport:
 
 
 def write_pdf(doc: Document, words: list[FinalWord], source_path: str, source_kind: str, target: Path,
-              pdfa: bool = True) -> PdfReport:
+              pdfa: bool = True, name: str | None = None) -> PdfReport:
     """Write the searchable PDF of ``doc`` to ``target`` (atomically); the input file is only read.
+
+    ``name`` is the file as the user knows it (an upload is stored as input.png): the title of an image's PDF.
 
     A PDF/A attempt that does not validate is thrown away whole and the PDF is
     built again without it: pikepdf's preparation has already added an output
@@ -68,10 +70,10 @@ def write_pdf(doc: Document, words: list[FinalWord], source_path: str, source_ki
     try:
         with _atomic(target) as tmp:
             if pdfa:
-                with _build(doc, drawable, source_path, source_kind, warnings) as pdf:
+                with _build(doc, drawable, source_path, source_kind, warnings, name) as pdf:
                     is_pdfa = _save_pdfa(pdf, tmp, warnings, source_path)
             if not is_pdfa:
-                with _build(doc, drawable, source_path, source_kind, [] if pdfa else warnings) as pdf:
+                with _build(doc, drawable, source_path, source_kind, [] if pdfa else warnings, name) as pdf:
                     pdf.save(tmp, encryption=False)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the PDF ({exc})") from exc
@@ -79,7 +81,7 @@ def write_pdf(doc: Document, words: list[FinalWord], source_path: str, source_ki
 
 
 def _build(doc: Document, drawable: dict[int, list[FinalWord]], source_path: str, source_kind: str,
-           warnings: list[str]):
+           warnings: list[str], name: str | None = None):
     """The input as an open pikepdf.Pdf with the text layer grafted on and vanban named in its metadata."""
     import pikepdf
 
@@ -99,7 +101,7 @@ def _build(doc: Document, drawable: dict[int, list[FinalWord]], source_path: str
             raise OutputError(f"{source_path}: PDF has {len(pdf.pages)} pages, OCR has {len(doc.pages)}")
         if drawable:
             _graft_text(pdf, doc, drawable, image_pages=source_kind != "pdf")
-        _set_metadata(pdf, source_path, source_kind)
+        _set_metadata(pdf, name or Path(source_path).name, source_kind)
     except BaseException:
         pdf.close()
         raise
@@ -244,7 +246,7 @@ def _text_ctm(page: Page, target, rotate: int) -> tuple[float, ...]:
 # ---------------------------------------------------------------- metadata and PDF/A
 
 
-def _set_metadata(pdf, source_path: str, source_kind: str) -> None:
+def _set_metadata(pdf, name: str, source_kind: str) -> None:
     """Keep a PDF's own title, author, subject, creator tool and creation date; say who wrote this file.
 
     ``xmp:CreatorTool`` is the scanner or program that made the original and
@@ -260,7 +262,7 @@ def _set_metadata(pdf, source_path: str, source_kind: str) -> None:
         if "xmp:CreatorTool" not in meta:
             meta["xmp:CreatorTool"] = f"vanban {__version__}"
         if source_kind != "pdf" and "dc:title" not in meta:
-            meta["dc:title"] = Path(source_path).name
+            meta["dc:title"] = name
         meta["xmp:ModifyDate"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 

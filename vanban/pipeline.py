@@ -471,18 +471,20 @@ def write_outputs(result: FileResult, stem: Path, formats: Iterable[str], pdfa: 
 
         r = result.rendering
         words = final_words(r.doc, r.ocr_text, r.repaired)
+        name = Path(str((data or {}).get("source") or r.source.path)).name
         for fmt in boxed:
             target = stem.with_name(stem.name + "." + fmt)
             if fmt == "pdf":
-                report = pdf_output.write_pdf(r.doc, words, r.source.path, r.source.kind, target, pdfa=pdfa)
+                report = pdf_output.write_pdf(r.doc, words, r.source.path, r.source.kind, target, pdfa=pdfa,
+                                              name=name)
                 result.warnings.extend(report.warnings)
                 if data is not None:
                     data["pdf"] = asdict(report)
                     data["warnings"] = list(data.get("warnings", [])) + report.warnings
             elif fmt == "hocr":
-                write_atomic(target, hocr.render(r.doc, words))
+                write_atomic(target, hocr.render(r.doc, words, name=name))
             else:
-                write_atomic(target, alto.render(r.doc, words))
+                write_atomic(target, alto.render(r.doc, words, name=name))
             written[fmt] = str(target)
     for fmt in formats:
         if fmt in ("txt", "json"):
