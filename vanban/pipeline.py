@@ -39,11 +39,11 @@ BOX_FORMATS = ("pdf", "hocr", "alto")
 BLANK_INK_FRACTION = 0.0005
 
 
-def parse_formats(raw: str, allow_empty: bool = False) -> tuple[str, ...]:
+def parse_formats(raw: str) -> tuple[str, ...]:
     """``"txt,json,pdf"`` -> ("txt", "json", "pdf"); a BadArgsError names an unknown format."""
     formats = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not (formats or allow_empty):
+    if unknown or not formats:
         raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return formats
 
