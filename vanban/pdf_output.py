@@ -36,6 +36,9 @@ from . import __version__
 from .wordmap import FinalWord
 
 log = logging.getLogger(__name__)
+#: fontTools logs every glyph table it subsets at INFO: a dozen lines per PDF in the service's log
+for _noisy in ("fontTools", "fpdf"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 PDFA_FLAVOUR = "2b"
 
