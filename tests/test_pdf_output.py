@@ -338,6 +338,8 @@ def test_api_serves_the_pdf_hocr_and_alto(tmp_path):
                 assert client.get(f"/v1/documents/{job}/{fmt}").status_code == 200
             assert client.get(f"/v1/documents/{job}/json").json()["pdf"]["pdfa"] is True
             assert "nhỏ.png" in client.get(f"/v1/documents/{job}/alto").text
+            checks = {c["name"]: c["ok"] for c in client.get("/readyz").json()["checks"]}
+            assert checks.get("pdf_libraries") is True
     finally:
         service.stop()
     assert cer(pdftotext(tmp_path / "got.pdf", "-raw"), text) <= ROUND_TRIP_CER

@@ -283,7 +283,12 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
 
     @app.get("/readyz", summary="Tesseract, its vie and osd data, poppler, the repair model and the queue are usable")
     def readyz():
-        checks = run_checks(settings.lang, {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)},
+        probes = {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)}
+        if "pdf" in settings.extra_formats:
+            from .pdf_output import check as pdf_libraries
+
+            probes["pdf_libraries"] = pdf_libraries
+        checks = run_checks(settings.lang, probes,
                             repair=settings.repair)
         ready = all(c.ok for c in checks)
         body = {"ready": ready, "checks": [c.__dict__ for c in checks]}

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ocr.document import Box, Document, Page
-from ocr.errors import InputFileError, OutputError
+from ocr.errors import InputFileError, MissingDependencyError, OutputError
 
 from . import __version__
 from .wordmap import FinalWord
@@ -41,6 +41,21 @@ for _noisy in ("fontTools", "fpdf"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 PDFA_FLAVOUR = "2b"
+
+
+def check() -> None:
+    """Raise MissingDependencyError unless the PDF libraries and OCRmyPDF's fonts are there (for /readyz)."""
+    try:
+        import img2pdf  # noqa: F401
+        import ocrmypdf
+        import pikepdf.pdfa  # noqa: F401
+        from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError(f"searchable PDF: {exc}; install vanban's dependencies (pip install .)") from exc
+    fonts = Path(ocrmypdf.__file__).parent / "data"
+    for name in ("NotoSans-Regular.ttf", "Occulta.ttf"):
+        if not (fonts / name).is_file():
+            raise MissingDependencyError(f"searchable PDF: OCRmyPDF's font {name} is missing from {fonts}")
 
 
 @dataclass
