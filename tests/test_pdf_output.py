@@ -468,3 +468,27 @@ def test_geometry_takes_recognised_pixels_back_to_the_stored_page(turn, angle):
     back = sorted(geo.map(cx, cy) for cx, cy in centres[1:])
     for (x, y), (bx, by) in zip(sorted(marks), back):
         assert abs(bx - x) < 1.5 and abs(by - y) < 1.5, (turn, angle, (x, y), (bx, by))
+
+
+def test_a_reorder_moves_lines_in_the_layer_but_not_on_the_page(made, tmp_path):
+    """Lines the repair put back in order are read in that order; their words stay on their ink."""
+    from dataclasses import replace
+
+    from restore.repair import Change, RepairResult
+    from vanban.pipeline import Rendering, write_outputs
+
+    _, result, stem = made["clean.png"]
+    r = result.rendering
+    lines = r.ocr_text.split("\n")
+    swapped = [lines[1], lines[0]] + lines[2:]
+    end = len(lines[0]) + 1 + len(lines[1])
+    move = Change(0, end, "\n".join(lines[:2]), "\n".join(swapped[:2]), 0.9, "reorder")
+    repaired = RepairResult("\n".join(swapped), [move])
+    moved = replace(result, rendering=Rendering(r.source, r.doc, r.ocr_text, repaired), outputs=[],
+                    document=None, text=repaired.text)
+    write_outputs(moved, tmp_path / "moved", ["pdf"])
+    got = pdftotext(tmp_path / "moved.pdf", "-raw")
+    assert cer(got, repaired.text) <= ROUND_TRIP_CER and cer(got, r.ocr_text) > 0.01
+    made_moved = {"clean.png": (SAMPLES / "clean.png", moved, tmp_path / "moved")}
+    ious, along = word_box_ious(made_moved, "clean.png")
+    assert min(along) >= 0.75 and np.mean(np.array(ious) >= 0.5) >= MIN_SHARE_IOU_HALF
