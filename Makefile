@@ -25,6 +25,7 @@ bench: system-deps venv
 	-@$(BIN)/python -m pip install -q -e '.[test,bench]' || true
 	$(BIN)/python bench/ocr_bench.py --out docs/benchmarks.md
 	$(BIN)/python bench/restore_bench.py --out docs/benchmarks.md
+	$(BIN)/python bench/pdf_bench.py --out docs/benchmarks.md
 
 # Load test of `vanban serve` on loopback (50 one-page uploads, 8 clients); updates the Service section.
 bench-service: system-deps venv

@@ -64,10 +64,19 @@ def rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
     if abs(angle) < MIN_CORRECTION:
         return image
     h, w = image.shape[:2]
+    matrix, (new_w, new_h) = rotation_matrix(w, h, angle)
+    return cv2.warpAffine(image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
+def rotation_matrix(w: int, h: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2x3 map from input to output pixels that ``rotate`` applies, and the grown canvas.
+
+    Kept apart so that word boxes can be mapped back to the page exactly as it was turned.
+    """
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_w, new_h = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
     matrix[0, 2] += new_w / 2 - w / 2
     matrix[1, 2] += new_h / 2 - h / 2
-    return cv2.warpAffine(image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return matrix, (new_w, new_h)

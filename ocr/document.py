@@ -84,6 +84,40 @@ class StageReport:
 
 
 @dataclass
+class PageGeometry:
+    """How the recognised image came from the page as stored in the input file.
+
+    Word boxes are in pixels of the recognised image (turned upright, deskewed);
+    a searchable PDF, hOCR or ALTO must put them on the ORIGINAL page, so the
+    page keeps the way back: ``to_source`` is the affine map (a, b, c, d, e, f)
+    with ``x_src = a*x + c*y + e`` and ``y_src = b*x + d*y + f`` from recognised
+    pixels to pixels of the source image as stored (for a PDF: the page
+    rendered at ``dpi``, rotation as displayed).
+    """
+
+    source_width: int  # pixels of the page as stored (PDF: as rendered at ``dpi``)
+    source_height: int
+    scale: float = 1.0  # loaded pixels per source pixel (images resampled to 300 dpi)
+    turn: int = 0  # degrees clockwise applied to make the page upright
+    deskew_angle: float = 0.0  # degrees applied by deskew.rotate (0 when not applied)
+    to_source: tuple[float, float, float, float, float, float] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+    def map(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.to_source
+        return a * x + c * y + e, b * x + d * y + f
+
+    def box_to_source(self, box: Box) -> Box:
+        """The axis-aligned box, in source pixels, around a recognised box (clipped to the page)."""
+        corners = [self.map(x, y) for x in (box.left, box.right) for y in (box.top, box.bottom)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        left = max(0, int(round(min(xs))))
+        top = max(0, int(round(min(ys))))
+        right = min(self.source_width, int(round(max(xs))))
+        bottom = min(self.source_height, int(round(max(ys))))
+        return Box(left, top, max(0, right - left), max(0, bottom - top))
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     width: int
@@ -95,6 +129,8 @@ class Page:
     error: str | None = None
     #: the page's text exactly as taken from the PDF's own text layer (None: the page was OCR'd)
     layer_text: str | None = None
+    #: the way back from word boxes to the source page (None: read from a text layer, no boxes)
+    geometry: PageGeometry | None = None
 
     @property
     def text(self) -> str:

@@ -37,6 +37,8 @@ class PageImage:
     pixels: np.ndarray  # RGB uint8 (or 2-D grey for grey sources)
     dpi: int
     source_dpi: int | None  # what the file said, None when it said nothing
+    #: pixels of the page as stored (before any resampling); None means the same as ``pixels``
+    source_size: tuple[int, int] | None = None
 
 
 def sniff(path: str) -> str:
@@ -104,6 +106,7 @@ def load_page(source: SourceInfo, number: int, max_pixels: int = DEFAULT_MAX_PIX
                 raise InputFileError(f"has no page {number}", path=source.path, page=number) from exc
         _check_size(frame, source.path, max_pixels, number)
         source_dpi = _dpi_of(frame)
+        stored_size = (int(frame.width), int(frame.height))
         try:
             frame.load()
             rgb = _to_rgb_or_grey(frame)
@@ -113,7 +116,7 @@ def load_page(source: SourceInfo, number: int, max_pixels: int = DEFAULT_MAX_PIX
     if source_dpi and not 250 <= source_dpi <= 400:
         rgb = _resample(rgb, TARGET_DPI / source_dpi)
         dpi = TARGET_DPI
-    return PageImage(number, np.asarray(rgb), dpi, source_dpi)
+    return PageImage(number, np.asarray(rgb), dpi, source_dpi, stored_size)
 
 
 class _open_image:

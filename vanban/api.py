@@ -29,7 +29,7 @@ from ocr.errors import InputFileError, MissingDependencyError, VanbanError
 from . import __version__
 from .jobs import STATES, JobStatus, JobStore
 from .readiness import run_checks
-from .settings import MB, ServiceSettings
+from .settings import EXTRA_FORMATS, MB, ServiceSettings
 from .taskqueue import JobQueue, WorkerPool, make_queue
 
 log = logging.getLogger("vanban.api")
@@ -237,6 +237,10 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
         try:
             return store.result_path(job_id, fmt).read_bytes()
         except FileNotFoundError:
+            if fmt in EXTRA_FORMATS and store.get(job_id) is not None:
+                made = ", ".join(settings.extra_formats) or "none"
+                raise ApiError(404, "not_made", f"no {fmt} was made for document {job_id} (this service makes: "
+                                                f"{made}; VANBAN_EXTRA_FORMATS)") from None
             raise ApiError(404, "not_found", f"document {job_id} was deleted") from None
 
     @app.get(UPLOAD_PATH + "/{job_id}/text", dependencies=secured, response_class=PlainTextResponse,
@@ -248,6 +252,22 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
              summary="The document JSON: structure, confidences, stage reports")
     def document(job_id: str):
         return Response(result(job_id, "json"), media_type="application/json")
+
+    @app.get(UPLOAD_PATH + "/{job_id}/pdf", dependencies=secured,
+             summary="Searchable PDF (PDF/A-2b): the original pages with the repaired text as an invisible layer")
+    def pdf(job_id: str):
+        return Response(result(job_id, "pdf"), media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{job_id}.pdf"'})
+
+    @app.get(UPLOAD_PATH + "/{job_id}/hocr", dependencies=secured,
+             summary="hOCR of the repaired text, word boxes in pixels of the original page")
+    def hocr(job_id: str):
+        return Response(result(job_id, "hocr"), media_type="application/xhtml+xml; charset=utf-8")
+
+    @app.get(UPLOAD_PATH + "/{job_id}/alto", dependencies=secured,
+             summary="ALTO v4 XML of the repaired text, word boxes in pixels of the original page")
+    def alto(job_id: str):
+        return Response(result(job_id, "alto"), media_type="application/xml; charset=utf-8")
 
     @app.delete(UPLOAD_PATH + "/{job_id}", status_code=204, dependencies=secured,
                 summary="Delete a document, its upload and its results")
@@ -263,7 +283,12 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
 
     @app.get("/readyz", summary="Tesseract, its vie and osd data, poppler, the repair model and the queue are usable")
     def readyz():
-        checks = run_checks(settings.lang, {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)},
+        probes = {"queue": queue.ping, "data_dir": lambda: _check_writable(store.incoming)}
+        if "pdf" in settings.extra_formats:
+            from .pdf_output import check as pdf_libraries
+
+            probes["pdf_libraries"] = pdf_libraries
+        checks = run_checks(settings.lang, probes,
                             repair=settings.repair)
         ready = all(c.ok for c in checks)
         body = {"ready": ready, "checks": [c.__dict__ for c in checks]}

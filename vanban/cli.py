@@ -11,7 +11,7 @@ from ocr import load, poppler, tesseract
 from ocr.errors import BadArgsError, ExitCode, InputFileError, MissingDependencyError, VanbanError
 
 from . import __version__
-from .pipeline import FORMATS, Options, run_batch
+from .pipeline import BOX_FORMATS, Options, parse_formats, run_batch
 from .progress import BarProgress, NullProgress
 from .textlayer import MODES as TEXT_LAYER_MODES
 from .service_cli import SERVICE_COMMANDS, add_service_commands, run_service_command
@@ -32,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                      help="pages processed in parallel (default: number of CPU cores)")
     ocr.add_argument("-f", "--format", default="txt,json", metavar="LIST",
-                     help="comma-separated output formats: txt, json (default: txt,json)")
+                     help="comma-separated output formats: txt, json, pdf (searchable PDF/A-2b with the "
+                          "repaired text), hocr, alto (default: txt,json)")
+    ocr.add_argument("--no-pdfa", action="store_true",
+                     help="write the searchable PDF as a plain PDF, not PDF/A-2b")
     ocr.add_argument("--force", action="store_true", help="redo inputs whose outputs already exist")
     ocr.add_argument("--no-repair", action="store_true", help="emit the OCR text without the restore step")
     ocr.add_argument("--lang", default="vie", help="Tesseract language(s), e.g. vie or vie+eng (default: vie)")
@@ -104,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def options_from_args(args: argparse.Namespace) -> Options:
-    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    formats = parse_formats(args.format)
     if args.jobs is not None and args.jobs < 1:
         raise BadArgsError("--jobs must be 1 or more")
     if args.max_pixels < 1_000_000:
@@ -123,7 +123,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         orient=not args.no_orient, deskew=not args.no_deskew, remove_ink=not args.no_remove_ink,
         remove_borders=not args.no_remove_borders, normalise=not args.no_normalise,
         binarise=not args.no_binarise, despeckle=not args.no_despeckle,
-        text_layer=text_layer, max_pixels=args.max_pixels, **extra,
+        text_layer=text_layer, max_pixels=args.max_pixels, pdfa=not args.no_pdfa, **extra,
     )
 
 
@@ -133,6 +133,9 @@ def cmd_ocr(args: argparse.Namespace) -> int:
     if any(Path(p).is_dir() or Path(p).suffix.lower() == ".pdf" for p in args.inputs):
         poppler.check()
     to_stdout = args.output == "-"
+    boxed = [f for f in options.formats if f in BOX_FORMATS]
+    if to_stdout and boxed:
+        raise BadArgsError(f"--format {','.join(boxed)} writes files: give an output folder with -o, not '-'")
     outdir = None if to_stdout else Path(args.output)
     if outdir is not None and outdir.exists() and not outdir.is_dir():
         raise BadArgsError(f"output {outdir} exists and is not a folder")

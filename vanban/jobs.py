@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ocr.errors import ExitCode
+from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
-from .pipeline import Options, run_batch
+from .pipeline import BOX_FORMATS, Options, run_batch, write_outputs
 from .progress import NullProgress
 
 STATES = ("queued", "running", "done", "failed")
@@ -241,15 +241,27 @@ class JobStore:
         self.update(job_id, extend)
 
     def finish(self, job_id: str, worker: WorkerIdentity, *, text: str | None = None, document: dict | None = None,
-               error: dict | None = None, warnings: list[str] | None = None, seconds: float = 0.0) -> JobStatus:
-        """Write the results (if any), then mark the job done or failed."""
+               error: dict | None = None, warnings: list[str] | None = None, seconds: float = 0.0,
+               extra: Callable[[Path], list[str]] | None = None) -> JobStatus:
+        """Write the results (if any), then mark the job done or failed.
+
+        ``extra(folder)`` writes the job's other files (result.pdf, ...) under the
+        job's lock, so a deleted job cannot come back; it returns warnings.
+        A failure there leaves the text results and says so in the warnings.
+        """
+        warnings = list(warnings or [])
         with self._locked(job_id) as folder:
+            if extra is not None and text is not None:
+                try:
+                    warnings += extra(folder)
+                except (VanbanError, OSError) as exc:
+                    warnings.append(f"the PDF/hOCR/ALTO files could not be written: {exc}")
             if text is not None and document is not None:
                 write_atomic(folder / "result.txt", text)
                 write_atomic(folder / "result.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
             job = JobStatus.from_dict(json.loads((folder / "status.json").read_text(encoding="utf-8")))
             job.status = "failed" if error else "done"
-            job.error, job.warnings = error, list(warnings or [])
+            job.error, job.warnings = error, warnings
             job.finished_at, job.lease_until, job.seconds = time.time(), None, round(seconds, 2)
             if not error:
                 job.pages_done = job.pages_total
@@ -380,8 +392,16 @@ def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Optio
         result = batch.files[0]
         warnings = [w.replace(str(source), job.filename) for w in result.warnings]
         if result.status == "done":
-            final = store.finish(job_id, worker, text=result.text, document=_public_document(result.document, job),
-                                 warnings=warnings, seconds=time.monotonic() - start)
+            public = _public_document(result.document, job)
+            boxed = [f for f in options.formats if f in BOX_FORMATS]
+
+            def extra(folder: Path) -> list[str]:
+                known = len(result.warnings)
+                write_outputs(result, folder / "result", boxed, pdfa=options.pdfa, document=public)
+                return [w.replace(str(source), job.filename) for w in result.warnings[known:]]
+
+            final = store.finish(job_id, worker, text=result.text, document=public, warnings=warnings,
+                                 seconds=time.monotonic() - start, extra=extra if boxed else None)
         else:
             message = (result.error or "failed").replace(str(source), job.filename)
             code = ERROR_CODES.get(ExitCode(result.exit_code), "ocr_error") if result.exit_code else "ocr_error"

@@ -15,25 +15,38 @@ import os
 import time
 import traceback
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
 import restore
-from ocr import clean, deskew, language, layout, load, orient, poppler, recognise, tesseract
+from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, tesseract
 from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
-from ocr.errors import ExitCode, VanbanError
+from ocr.errors import BadArgsError, ExitCode, OutputError, VanbanError
 
 from . import __version__, textlayer
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
 
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
-FORMATS = ("txt", "json")
+#: every output format; ``DEFAULT_FORMATS`` unless the user asks (see ``write_outputs``)
+FORMATS = ("txt", "json", "pdf", "hocr", "alto")
+DEFAULT_FORMATS = ("txt", "json")
+#: formats written from the word boxes (need the in-memory Document, not only text and JSON)
+BOX_FORMATS = ("pdf", "hocr", "alto")
 BLANK_INK_FRACTION = 0.0005
+
+
+def parse_formats(raw: str) -> tuple[str, ...]:
+    """``"txt,json,pdf"`` -> ("txt", "json", "pdf"); a BadArgsError names an unknown format."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in raw.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise BadArgsError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return formats
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ class Options:
 
     lang: str = "vie"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     force: bool = False
     repair: bool = True
     orient: bool = True
@@ -56,6 +69,8 @@ class Options:
     text_layer: str = "auto"
     max_pixels: int = load.DEFAULT_MAX_PIXELS
     psm: int = 3
+    #: the searchable PDF is PDF/A-2b (validated when written); False: a plain PDF
+    pdfa: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,6 +101,8 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         "kind": source.kind, "dpi": image.dpi, "source_dpi": image.source_dpi,
         "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]}))
     warnings: list[str] = []
+    loaded_h, loaded_w = int(image.pixels.shape[0]), int(image.pixels.shape[1])
+    turn, angle = 0, 0.0
 
     if options.remove_ink:
         grey, rep = clean.to_grey_without_ink(image.pixels)
@@ -98,7 +115,8 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     binary, _ = clean.binarise(grey)
     if clean.ink_fraction(binary) < BLANK_INK_FRACTION:
         warnings.append(f"page {number} is blank: nothing to read")
-        return Page(number, grey.shape[1], grey.shape[0], image.dpi, [], stages, warnings)
+        return Page(number, grey.shape[1], grey.shape[0], image.dpi, [], stages, warnings,
+                    geometry=geometry.page_geometry(loaded_w, loaded_h, image.source_size, 0, 0.0))
 
     if options.orient:
         turn, rep = orient.detect(grey, binary)
@@ -133,7 +151,8 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
                                                   "lines": len(lines), "dropped_debris": debris}))
     blocks = layout.arrange(lines, for_ocr.shape[1])
     stages.append(StageReport("layout", True, {"blocks": [b.kind for b in blocks]}))
-    page = Page(number, int(for_ocr.shape[1]), int(for_ocr.shape[0]), image.dpi, blocks, stages, warnings)
+    page = Page(number, int(for_ocr.shape[1]), int(for_ocr.shape[0]), image.dpi, blocks, stages, warnings,
+                geometry=geometry.page_geometry(loaded_w, loaded_h, image.source_size, turn, angle))
     verdict = language.looks_vietnamese([w.text for b in blocks for ln in b.lines for w in ln.words])
     if verdict is False:
         warnings.append(f"page {number} does not look like Vietnamese text; check the result")
@@ -225,6 +244,18 @@ class FileResult:
     exit_code: int = 0
     text: str | None = None
     document: dict[str, Any] | None = None
+    #: what the box formats are made from; in memory only (never serialised, never sent to clients)
+    rendering: "Rendering | None" = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Rendering:
+    """The recognised document and its repair, kept so PDF, hOCR and ALTO can be written after the fact."""
+
+    source: load.SourceInfo
+    doc: Document
+    ocr_text: str
+    repaired: Any  # restore.RepairResult | None
 
 
 @dataclass
@@ -358,9 +389,14 @@ def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options
                         progress.note(f"warning: {source.path}: {w}")
                 if len(pages[source.path]) == source.pages:
                     src, stem = by_path[source.path]
-                    result = _finish(src, stem, pages.pop(source.path), options)
+                    done_pages = pages.pop(source.path)
+                    result = _finish(src, stem, done_pages, options)
                     if result.error:
                         progress.note(f"error: {result.error}")
+                    noted = {w for o in done_pages.values() if o.page for w in o.page.warnings}
+                    for w in result.warnings:
+                        if w not in noted:  # written by the outputs (PDF decrypted, not PDF/A, ...)
+                            progress.note(f"warning: {w}")
                     finished.append(result)
                     if on_result:
                         on_result(result)
@@ -399,7 +435,7 @@ LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's o
                       "(repair is for OCR damage)")
 
 
-def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[str, Any]]:
+def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[str, Any], restore.RepairResult]:
     """Repair only the OCR'd pages of a document that also has text-layer pages.
 
     Each OCR'd page is repaired on its own; change offsets are shifted to the
@@ -407,7 +443,7 @@ def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[
     untouched, so their bytes stay pdftotext's.
     """
     parts = [unicodedata.normalize("NFC", p.text) for p in doc.pages]
-    changes: list[dict[str, Any]] = []
+    changes: list[restore.Change] = []
     model, note = None, LAYER_NOT_REPAIRED
     offset = 0
     for i, page in enumerate(doc.pages):
@@ -418,11 +454,12 @@ def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[
             model = model or repaired.model
             if repaired.note:
                 note = repaired.note + "; " + LAYER_NOT_REPAIRED
-            for change in repaired.changes:
-                changes.append(asdict(change) | {"start": change.start + offset, "end": change.end + offset})
+            changes.extend(replace(c, start=c.start + offset, end=c.end + offset) for c in repaired.changes)
             parts[i] = repaired.text
         offset += len(part) + 1
-    return "".join(p + "\f" for p in parts), {"model": model, "note": note, "changes": changes, "skipped_pages": layer_pages}
+    text = "".join(p + "\f" for p in parts)
+    report = {"model": model, "note": note, "changes": [asdict(c) for c in changes], "skipped_pages": layer_pages}
+    return text, report, restore.RepairResult(text, changes, model=model, note=note)
 
 
 def _layer_summary(doc: Document, options: Options) -> dict[str, Any]:
@@ -452,10 +489,11 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
         ocr_text = unicodedata.normalize("NFC", "".join(p.text + "\f" for p in doc.pages))
     else:
         ocr_text = unicodedata.normalize("NFC", doc.text)  # the output contract is NFC, repaired or not
+    repaired: restore.RepairResult | None = None
     if not options.repair:
         text, repair_report = ocr_text, None
     elif layer_pages:
-        text, repair_report = _repair_ocr_pages(doc, layer_pages)
+        text, repair_report, repaired = _repair_ocr_pages(doc, layer_pages)
     else:
         repaired = repair_ocr_text(doc, ocr_text)
         text, repair_report = repaired.text, {"model": repaired.model, "note": repaired.note,
@@ -471,16 +509,63 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
         "seconds": round(sum(o.seconds for o in outcomes.values()), 2),
     })
     result = FileResult(source.path, "done", pages=source.pages, warnings=list(doc.warnings), text=text,
-                        document=data)
+                        document=data, rendering=Rendering(source, doc, ocr_text, repaired))
     if stem is not None:
         try:
-            for fmt in options.formats:
-                target = stem.with_name(stem.name + "." + fmt)
-                payload = text if fmt == "txt" else json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-                write_atomic(target, payload)
-                result.outputs.append(str(target))
+            write_outputs(result, stem, options.formats, pdfa=options.pdfa)
+        except VanbanError as exc:
+            return FileResult(source.path, "failed", pages=source.pages, error=str(exc),
+                              exit_code=int(exc.exit_code))
         except OSError as exc:
             return FileResult(source.path, "failed", pages=source.pages,
                               error=f"{source.path}: cannot write output ({exc})",
                               exit_code=int(ExitCode.OUTPUT_ERROR))
     return result
+
+
+def write_outputs(result: FileResult, stem: Path, formats: Iterable[str], pdfa: bool = True,
+                  document: dict[str, Any] | None = None) -> list[str]:
+    """Write ``stem.<fmt>`` for each format of a done FileResult; returns the paths written.
+
+    The CLI, the service and the watcher all come here, so a format means the
+    same file everywhere.  Box formats are written first so the JSON can say
+    what the PDF is (``"pdf": {"pdfa": ...}``); their warnings join the result's.
+    ``document`` replaces ``result.document`` in the JSON (the watcher names the
+    file, not its path).
+    """
+    formats = list(dict.fromkeys(formats))
+    data = document if document is not None else result.document
+    boxed = [f for f in formats if f in BOX_FORMATS]
+    if boxed and result.rendering is None:
+        raise OutputError(f"{result.path}: {', '.join(boxed)} need the recognised document, which is not kept")
+    written: dict[str, str] = {}
+    if boxed:
+        from . import alto, hocr, pdf_output
+        from .wordmap import final_words
+
+        r = result.rendering
+        words = final_words(r.doc, r.ocr_text, r.repaired)
+        name = Path(str((data or {}).get("source") or r.source.path)).name
+        for fmt in boxed:
+            target = stem.with_name(stem.name + "." + fmt)
+            if fmt == "pdf":
+                report = pdf_output.write_pdf(r.doc, words, r.source.path, r.source.kind, target, pdfa=pdfa,
+                                              name=name)
+                result.warnings.extend(report.warnings)
+                if data is not None:
+                    data["pdf"] = asdict(report)
+                    data["warnings"] = list(data.get("warnings", [])) + report.warnings
+            elif fmt == "hocr":
+                write_atomic(target, hocr.render(r.doc, words, name=name))
+            else:
+                write_atomic(target, alto.render(r.doc, words, name=name))
+            written[fmt] = str(target)
+    for fmt in formats:
+        if fmt in ("txt", "json"):
+            target = stem.with_name(stem.name + "." + fmt)
+            payload = (result.text or "") if fmt == "txt" else json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            write_atomic(target, payload)
+            written[fmt] = str(target)
+    paths = [written[f] for f in formats if f in written]
+    result.outputs.extend(paths)
+    return paths

@@ -14,7 +14,7 @@ from pathlib import Path
 from ocr import poppler, tesseract
 from ocr.errors import BadArgsError
 
-from .pipeline import Options
+from .pipeline import Options, parse_formats
 from .settings import ServiceSettings
 
 SERVICE_COMMANDS = ("serve", "worker", "watch")
@@ -52,6 +52,9 @@ def add_service_commands(sub: argparse._SubParsersAction) -> None:
     watch.add_argument("--lang", default="vie", help="Tesseract language(s) (default: vie)")
     watch.add_argument("--text-layer", choices=("auto", "use", "ignore"), default="auto",
                        help="PDFs' own text layers: auto, use or ignore, as in `vanban ocr` (default: auto)")
+    watch.add_argument("-f", "--format", default="txt,json", metavar="LIST",
+                       help="comma-separated output formats: txt, json, pdf, hocr, alto (default: txt,json)")
+    watch.add_argument("--no-pdfa", action="store_true", help="write the searchable PDF as a plain PDF, not PDF/A-2b")
 
 
 def run_service_command(args: argparse.Namespace) -> int:
@@ -119,7 +122,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise BadArgsError("--jobs must be 1 or more")
     tesseract.check(args.lang, need_osd=True)
     poppler.check()
-    options = Options(lang=args.lang, repair=not args.no_repair, text_layer=args.text_layer,
+    formats = parse_formats(args.format)
+    options = Options(lang=args.lang, repair=not args.no_repair, text_layer=args.text_layer, formats=formats,
+                      pdfa=not args.no_pdfa,
                       **({} if args.jobs is None else {"jobs": args.jobs}))
     settings = WatchSettings(inbox, Path(args.outbox), Path(args.archive) if args.archive else None,
                              Path(args.failed) if args.failed else None, args.poll, args.settle, options)

@@ -10,6 +10,8 @@ from typing import Mapping
 from ocr.errors import BadArgsError
 
 MB = 1024 * 1024
+#: files a job can make besides result.txt and result.json (GET /v1/documents/{id}/pdf, /hocr, /alto)
+EXTRA_FORMATS = ("pdf", "hocr", "alto")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class ServiceSettings:
     text_layer: str = "auto"
     #: a running job whose worker has not renewed its lease for this long is given to another worker
     lease_seconds: float = 30.0
+    #: which of EXTRA_FORMATS every job writes (VANBAN_EXTRA_FORMATS, comma-separated; "none" for none)
+    extra_formats: tuple[str, ...] = EXTRA_FORMATS
+    #: the searchable PDF is PDF/A-2b (VANBAN_PDFA=0: a plain PDF)
+    pdfa: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "ServiceSettings":
@@ -73,6 +79,17 @@ class ServiceSettings:
                 raise BadArgsError(f"environment variable VANBAN_TEXT_LAYER={env['VANBAN_TEXT_LAYER']!r} "
                                    "must be auto, use or ignore")
             values["text_layer"] = mode
+        raw_formats = env.get("VANBAN_EXTRA_FORMATS")
+        if raw_formats is not None:
+            wanted = tuple(dict.fromkeys(f.strip().lower() for f in raw_formats.split(",") if f.strip()))
+            wanted = tuple(f for f in wanted if f != "none")
+            bad = [f for f in wanted if f not in EXTRA_FORMATS]
+            if bad:
+                raise BadArgsError(f"environment variable VANBAN_EXTRA_FORMATS={raw_formats!r}: unknown format "
+                                   f"{', '.join(bad)}; choose from {', '.join(EXTRA_FORMATS)} or none")
+            values["extra_formats"] = wanted
+        if env.get("VANBAN_PDFA", "").strip().lower() in ("0", "no", "false", "off"):
+            values["pdfa"] = False
         values.update(overrides)
         return cls(**values)
 

@@ -59,7 +59,8 @@ class JobQueue:
 
     def options(self) -> Options:
         return Options(jobs=1, lang=self.settings.lang, repair=self.settings.repair,
-                       text_layer=self.settings.text_layer)
+                       text_layer=self.settings.text_layer, formats=self.settings.extra_formats,
+                       pdfa=self.settings.pdfa)
 
     def _run(self, job_id: str) -> str:
         state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds)

@@ -27,10 +27,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocr.errors import ExitCode
+from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
-from .pipeline import SCAN_SUFFIXES, FileResult, Options, run_batch
+from .pipeline import SCAN_SUFFIXES, FileResult, Options, run_batch, write_outputs
 
 log = logging.getLogger("vanban.watch")
 LEDGER_NAME = ".vanban-watch.jsonl"
@@ -182,21 +182,27 @@ class FolderWatcher:
                  "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if result.status == "done":
             stem = self._output_stem(path)
-            outputs = []
             document = dict(result.document or {}, source=path.name)
-            try:
-                for fmt in self.settings.options.formats:
-                    target = self.settings.outbox / f"{stem}.{fmt}"
-                    payload = result.text or "" if fmt == "txt" else json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-                    write_atomic(target, payload)
-                    outputs.append(str(target))
+            options = self.settings.options
+            known = len(result.warnings)
+            try:  # before the original moves: a PDF output is built from it
+                outputs = write_outputs(result, self.settings.outbox / stem, options.formats, pdfa=options.pdfa,
+                                        document=document)
             except OSError as exc:
                 log.error("%s: cannot write the result (%s); it will be tried again", path.name, exc)
                 return None
+            except VanbanError as exc:  # e.g. a PDF that poppler reads and pikepdf cannot (input error)
+                result = FileResult(result.path, "failed", error=str(exc), exit_code=int(exc.exit_code))
+                return self._record_failure(path, entry, digest, result)
+            for warning in result.warnings[known:]:  # from the outputs: PDF decrypted, not PDF/A, ...
+                log.warning("%s: %s", path.name, warning.replace(str(path), path.name))
             self.ledger.add(entry | {"status": "done", "stem": stem, "outputs": outputs})
             self._put_away(path, True)
             log.info("%s: done -> %s", path.name, ", ".join(outputs))
             return WatchOutcome(path.name, "done", outputs)
+        return self._record_failure(path, entry, digest, result)
+
+    def _record_failure(self, path: Path, entry: dict, digest: str, result: FileResult) -> WatchOutcome | None:
         error = (result.error or "failed").replace(str(path), path.name)
         if not self._gives_up(result.exit_code, digest):
             log.error("%s: %s; it will be tried again", path.name, error)
