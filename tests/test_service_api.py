@@ -137,7 +137,7 @@ def test_upload_is_stored_under_a_generated_name_and_delete_removes_it(client, s
     assert body["filename"] == "evil name.png"
     folder = service.data_dir / "jobs" / body["id"]
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
-        "input.png", "result.json", "result.txt", "status.json"]
+        "input.png", "result.alto", "result.hocr", "result.json", "result.pdf", "result.txt", "status.json"]
     assert not list(service.data_dir.rglob("evil*")) and not (service.data_dir.parent / "etc").exists()
     assert client.delete(f"/v1/documents/{body['id']}").status_code == 204
     assert not folder.exists()
