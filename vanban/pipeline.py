@@ -29,6 +29,8 @@ from ocr.errors import ExitCode, VanbanError
 from . import __version__
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
+from .register import csv_row, empty_register, to_json
+from .register_io import metadata_of, write_register
 
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 FORMATS = ("txt", "json")
@@ -302,7 +304,19 @@ def run_batch(
         results.extend(_run_pages(todo, options, progress, on_result))
     order = {str(p): i for i, (p, _) in enumerate(found)}
     results.sort(key=lambda r: order.get(r.path, -1))
+    if outdir is not None and found:
+        _write_register(outdir, results, progress)
     return BatchResult(results, time.monotonic() - start)
+
+
+def _write_register(outdir: Path, results: list[FileResult], progress: Progress) -> None:
+    """OUTDIR/register.csv over every result in OUTDIR, the skipped ones too: a resumed batch is complete."""
+    extra = [[r.path] + csv_row(r.document.get("metadata", {})) for r in results
+             if r.status == "done" and r.document is not None]
+    try:
+        write_register(outdir, extra)
+    except OSError as exc:
+        progress.note(f"warning: cannot write {outdir / 'register.csv'} ({exc})")
 
 
 def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options, progress: Progress,
@@ -373,6 +387,17 @@ def low_confidence_spans(doc: Document, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _metadata(data: dict[str, Any], text: str, doc: Document) -> dict[str, Any]:
+    """The register fields; a fault in the extractor must not cost the user the text."""
+    try:
+        return metadata_of(data, text)
+    except Exception as exc:  # pragma: no cover - a bug in register.py
+        warning = f"document register not read: internal error {type(exc).__name__}: {exc}"
+        doc.warnings.append(warning)
+        data.setdefault("warnings", []).append(warning)
+        return to_json(empty_register())
+
+
 def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, PageOutcome],
             options: Options) -> FileResult:
     """Assemble the document, repair its text and write the outputs (only if every page worked)."""
@@ -398,6 +423,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
         },
         "seconds": round(sum(o.seconds for o in outcomes.values()), 2),
     })
+    data["metadata"] = _metadata(data, text, doc)
     result = FileResult(source.path, "done", pages=source.pages, warnings=list(doc.warnings), text=text,
                         document=data)
     if stem is not None:
