@@ -25,6 +25,8 @@ LIST_KEYS = ("recipients", "cc")
 HANDWRITTEN_MIN_CONFIDENCE = 75.0
 #: printed numbers whose OCR words are less sure than this are not reported (the code still is)
 NUMBER_MIN_CONFIDENCE = 60.0
+#: ... unless the digits were read as digits, when the word's confidence may be lowered by its letters
+PRINTED_DIGITS_MIN_CONFIDENCE = 40.0
 #: a motto line is recognised from this similarity of its folded letters
 MOTTO_SIMILARITY = 0.75
 #: the header of page 1 is looked for in this many lines
@@ -231,6 +233,7 @@ def _number(ln: RegisterLine, value: str, out: dict[str, Field]) -> None:
         factor = 0.6
     elif not lead:
         factor = 0.7  # the form's number was left blank
+    value = rf.plain_code(value)
     number, code = rf.split_number(value)
     out["number"] = _field(value, [ln], factor)
     if code:
@@ -242,14 +245,17 @@ def _well_read_number(ln: RegisterLine, value: str) -> bool:
     if not ln.words:
         return True
     head = re.split(r"[/-]", value)[0]
-    confs = [c for w, c in ln.words if re.search(r"\d", w) or "/" in w or head and head in w]
-    return not confs or min(confs) >= NUMBER_MIN_CONFIDENCE
+    words = [w for w, _ in ln.words if re.search(r"\d", w) or "/" in w or head and head in w]
+    confs = [c for w, c in ln.words if w in words]
+    if not confs:
+        return True
+    clean = all(head in w for w in words if re.search(r"\d", w))  # digits as read, no look-alike repaired
+    return min(confs) >= (NUMBER_MIN_CONFIDENCE if not clean else PRINTED_DIGITS_MIN_CONFIDENCE)
 
 
 def _issuer(top: list[RegisterLine], end: int, number_at: int | None, used: set[int], mottos: list[int],
             out: dict[str, Field]) -> None:
     """Capital lines of the left column above "Số": cơ quan chủ quản (if two levels) and ban hành."""
-    kinds = any(ln.block_kind == "header-left" for ln in top[:end])
     if number_at is None:  # a "Số" line whose value could not be read still ends the names
         number_at = next((i for i, ln in enumerate(top[:end]) if re.match(r"^s[o06]\s*[:.]", rf.fold(ln.ocr))
                           and i not in used and ln.block_kind != "header-right"), None)
@@ -258,9 +264,9 @@ def _issuer(top: list[RegisterLine], end: int, number_at: int | None, used: set[
     for i, ln in enumerate(top[:stop]):
         if i in used or i in mottos or ln.text.strip() == "*":
             continue
-        if kinds and ln.block_kind != "header-left":
-            continue
-        text = rf.strip_rule(ln.text)
+        if ln.block_kind.endswith("-right"):
+            continue  # motto, dateline, a stamp: the issuer is in the left column
+        text = rf.trim_junk(rf.strip_rule(ln.text))
         if not text or rf.is_rule(text) or rf.place_date(text) or not rf.is_caps(text):
             continue
         if rf.is_motto(text) >= MOTTO_SIMILARITY or re.fullmatch(r"[\W\d_]*", text):
@@ -274,14 +280,17 @@ def _issuer(top: list[RegisterLine], end: int, number_at: int | None, used: set[
         return
     groups: list[list[RegisterLine]] = []
     for ln in names:
-        text = rf.strip_rule(ln.text)
+        text = rf.trim_junk(rf.strip_rule(ln.text))
+        last = rf.trim_junk(rf.strip_rule(groups[-1][-1].text)) if groups else ""
+        tail = len(text.split()) <= 3 and not rf.fold(text).startswith(rf.ORG_WORDS) and len(last.split()) >= 3
         joins = groups and (rf.body_of_place(text) or rf.fold(text).startswith(("va ", "& "))
+                            or rf.ends_in_unit(last, text) or tail
                             or rf.fold(rf.strip_rule(groups[-1][-1].text)).endswith((" va", ",")))
         if joins and len(groups[-1]) < 3:
             groups[-1].append(ln)
         else:
             groups.append([ln])
-    name = lambda g: rf.nfc(" ".join(rf.strip_rule(x.text) for x in g)).strip(" |.,;:_-'\"")
+    name = lambda g: rf.trim_junk(" ".join(rf.trim_junk(rf.strip_rule(x.text)) for x in g))
     if len(groups) == 1:
         out["issuer"] = _field(name(groups[0]), groups[0])
     else:
@@ -299,7 +308,8 @@ def _title_at(lines: list[RegisterLine], i: int) -> bool:
         return False
     if ln.block_kind == "header-right":  # a title set close under the dateline joins the right column
         whole = rf.title_type(ln.text)
-        if not whole or whole[1] or not any(rf.place_date(x.text) for x in lines[max(0, i - 3):i]):
+        datelike = lambda t: " thang " in f" {rf.fold(t)} " and " nam " in f" {rf.fold(t)} "
+        if not whole or whole[1] or not any(datelike(x.text) for x in lines[max(0, i - 3):i]):
             return False
     tt = rf.title_type(ln.text)
     return tt is not None and rf.is_caps(" ".join(ln.text.split()[:2])) and len(ln.text) < 200
@@ -363,7 +373,7 @@ def _subject_and_type(page1: list[RegisterLine], head_end: int, out: dict[str, F
                 parts.append(text)
                 used.append(nxt)
             if parts:
-                subject = rf.nfc(" ".join(parts)).lstrip("'\"`‘“.,-_ ")
+                subject = rf.nfc(" ".join(parts)).lstrip("'\"`‘“.,-_ ").rstrip(". ")
                 out["subject"] = _field(subject, used if len(used) == 1 else used[1:] if not rest else used)
     if not out["doc_type"].value:
         code = out["code"].value
@@ -459,7 +469,8 @@ def _signature(lines: list[RegisterLine], cc: set[int], out: dict[str, Field]) -
     tail = lines[-FOOTER_LINES:]
     for k in range(len(tail) - 1, -1, -1):
         ln = tail[k]
-        if id(ln) in cc or not rf.is_name(ln.text):
+        name = _name_of(ln.text)
+        if id(ln) in cc or not name:
             continue
         titles: list[RegisterLine] = []
         junk = 0
@@ -481,10 +492,20 @@ def _signature(lines: list[RegisterLine], cc: set[int], out: dict[str, Field]) -
             break
         if not titles and not _alone_at_right(ln, tail, k):
             continue
-        out["signer"] = _field(rf.nfc(ln.text), [ln], 1.0 if titles else 0.7)
+        out["signer"] = _field(name, [ln], 1.0 if titles else 0.7)
         if titles:
             out["signer_title"] = _field(rf.nfc(" ".join(t.text for t in titles)), titles)
         return
+
+
+def _name_of(text: str) -> str:
+    """The name on a line, after pen strokes read as short junk tokens ('x \\ Nguyễn Văn An')."""
+    words = rf.nfc(text).split()
+    while words and len(words) > 2 and (len(words[0]) <= 2 and not words[0][:1].isupper()
+                                        or not any(c.isalpha() for c in words[0])):
+        words.pop(0)
+    name = " ".join(words)
+    return name if rf.is_name(name) else ""
 
 
 def _alone_at_right(ln: RegisterLine, tail: list[RegisterLine], k: int) -> bool:

@@ -52,7 +52,26 @@ def fold(text: str) -> str:
 
 
 def nfc(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    """NFC with single spaces; Tesseract's 'ĐÐ' / 'Ð' (eth) for one Đ put right."""
+    text = unicodedata.normalize("NFC", text).replace("ĐÐ", "Đ").replace("Ð", "Đ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def plain_code(code: str) -> str:
+    """A ký hiệu is written in plain capitals and Đ ('SGDĐT', 'LĐTBXH'): tone marks read on it are OCR noise."""
+    out = unicodedata.normalize("NFD", code.replace("Đ", "\0").replace("đ", "\1"))
+    out = "".join(c for c in out if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", out).replace("\0", "Đ").replace("\1", "đ")
+
+
+def trim_junk(text: str) -> str:
+    """Tokens with no letter or digit at either end ('BỘ Y TẾ ˆ', '| BỘ TƯ PHÁP.') go."""
+    words = nfc(text).split()
+    while words and not any(c.isalnum() for c in words[0]):
+        words.pop(0)
+    while words and not any(c.isalnum() for c in words[-1]):
+        words.pop()
+    return " ".join(words).strip(" |.,;:_-'\"")
 
 
 def similar(a: str, b: str) -> float:
@@ -150,7 +169,7 @@ def number_value(text: str) -> str | None:
             return None
     value = line[m.end():].strip()
     value = re.sub(r"\s*([/\-–])\s*", r"\1", value).replace("–", "-")
-    value = value.split()[0] if value else ""
+    value = plain_code(value.split()[0]) if value else ""
     value = re.sub(r"^[.…_]+", "", value.rstrip(".,;:"))  # "Số: ..../TB": a number left blank
     if "/" not in value and not re.match(r"^\d+-[A-ZĐ]", value):
         return None
@@ -223,3 +242,16 @@ def list_item(text: str) -> str:
 def body_of_place(text: str) -> bool:
     """'TỈNH QUẢNG NAM' continues 'ỦY BAN NHÂN DÂN': one body's name on two lines."""
     return fold(text).startswith(PLACE_UNITS)
+
+
+#: words a body's name starts with: a line starting so is a body of its own, not the end of the last
+ORG_WORDS = ("ban ", "so ", "phong ", "van phong", "cuc ", "chi cuc", "vu ", "vien ", "trung tam", "truong ",
+             "benh vien", "tong cuc", "uy ban", "hoi dong", "dang uy", "chi bo", "cong ty", "thanh uy",
+             "tinh uy", "huyen uy", "quan uy", "thi uy", "bo ", "toa an", "kho bac", "cong an", "doan ")
+
+
+def ends_in_unit(text: str, following: str) -> bool:
+    """'ỦY BAN NHÂN DÂN HUYỆN' / 'ĐÔNG TRIỀU': a name cut after its unit word goes on below
+    (but 'ĐẢNG ỦY KHỐI CƠ QUAN TỈNH' / 'BAN TUYÊN GIÁO' are two bodies)."""
+    cut = (fold(text) + " ").endswith(tuple(" " + u for u in PLACE_UNITS if not u.startswith("tp")))
+    return cut and not fold(following).startswith(ORG_WORDS)
