@@ -204,7 +204,9 @@ def _letter(rng: random.Random, body: list[str]) -> str:
     elif recipients:
         lines.append("Kính gửi:")
         lines += [f"- {r};" for r in recipients[:-1]] + [f"- {recipients[-1]}."]
-    lines += body
+    # a long first sentence: render.py takes a short line after "Kính gửi: X" for a second addressee
+    lines += ["Thực hiện chương trình công tác năm, cơ quan đề nghị các đơn vị quan tâm triển khai"
+              " những nội dung dưới đây, bảo đảm tiến độ và chất lượng công việc được giao."] + body
     lines += ["Nơi nhận:", "- Như trên;", f"- Lưu: VT, {short}."]
     lines += rng.choice(TITLES_PARTY if party else TITLES_STATE) + [rng.choice(SIGNERS)]
     return "\n".join(lines) + "\n"

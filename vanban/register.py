@@ -455,8 +455,9 @@ def _cc(lines: list[RegisterLine], out: dict[str, Field]) -> list[RegisterLine]:
         if f.startswith("noi nhan") or re.match(r"^\S{0,4}\s?nh[a]n\s*:", f) and len(f.split(":")[0]) <= 10:
             value = rf.nfc(lines[i].text.split(":", 1)[1]) if ":" in lines[i].text else ""
             items, used = _items(lines, i, value.strip(), stop_caps=True)
+            fixed = [rf.archive_item(x) for x in items]
             if items:
-                out["cc"] = _field(items, used)
+                out["cc"] = _field(fixed, used, 0.9 if fixed != items else 1.0)
             return used
     return []
 

@@ -67,9 +67,10 @@ def plain_code(code: str) -> str:
 def trim_junk(text: str) -> str:
     """Tokens with no letter or digit at either end ('BỘ Y TẾ ˆ', '| BỘ TƯ PHÁP.') go."""
     words = nfc(text).split()
-    while words and not any(c.isalnum() for c in words[0]):
+    real = lambda w: any(c.isdigit() or c.isalpha() and unicodedata.category(c) != "Lm" for c in w)
+    while words and not real(words[0]):
         words.pop(0)
-    while words and not any(c.isalnum() for c in words[-1]):
+    while words and not real(words[-1]):
         words.pop()
     return " ".join(words).strip(" |.,;:_-'\"")
 
@@ -170,7 +171,7 @@ def number_value(text: str) -> str | None:
     value = line[m.end():].strip()
     value = re.sub(r"\s*([/\-–])\s*", r"\1", value).replace("–", "-")
     value = plain_code(value.split()[0]) if value else ""
-    value = re.sub(r"^[.…_]+", "", value.rstrip(".,;:"))  # "Số: ..../TB": a number left blank
+    value = re.sub(r"^[.…_]+", "", value.rstrip(".,;:-"))  # "Số: ..../TB": a number left blank
     if "/" not in value and not re.match(r"^\d+-[A-ZĐ]", value):
         return None
     if not re.search(r"[A-ZĐ]", value):
@@ -232,6 +233,15 @@ def is_name(text: str) -> bool:
 def is_signer_title(text: str) -> bool:
     f = fold(text)
     return is_caps(text) and len(text.split()) <= 9 and (f.startswith(TITLE_PREFIXES) or len(text.split()) <= 7)
+
+
+def archive_item(item: str) -> str:
+    """'Lưu: VTF BTNN' -> 'Lưu: VT, BTNN': ND 30 sets the archive line as "Lưu: VT, <unit>", and the
+    comma after VT is the mark OCR loses most (read as F, I, L, j or dropped)."""
+    m = re.match(r"^(L[ưu]u\s*:?\s*)(V(?:T[FjEI]?|[ILFEỀÉỂ])?)([,;.]?)\s+(\S.*)$", item)
+    if not m or m[2] == "VT" and m[3] == ",":
+        return item
+    return f"{m[1]}VT, {m[4]}"
 
 
 def list_item(text: str) -> str:
