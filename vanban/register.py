@@ -26,7 +26,9 @@ HANDWRITTEN_MIN_CONFIDENCE = 75.0
 #: printed numbers whose OCR words are less sure than this are not reported (the code still is)
 NUMBER_MIN_CONFIDENCE = 60.0
 #: ... unless the digits were read as digits, when the word's confidence may be lowered by its letters
-PRINTED_DIGITS_MIN_CONFIDENCE = 40.0
+PRINTED_DIGITS_MIN_CONFIDENCE = 30.0
+#: a value read with less confidence than this (0-1) is left out
+MIN_FIELD_CONFIDENCE = 0.4
 #: a motto line is recognised from this similarity of its folded letters
 MOTTO_SIMILARITY = 0.75
 #: the header of page 1 is looked for in this many lines
@@ -73,6 +75,8 @@ def _field(value: str | list[str], lines: list[RegisterLine], factor: float = 1.
     if not value or not lines:
         return Field([] if isinstance(value, list) else "")
     conf = min(ln.confidence for ln in lines) / 100.0 * factor
+    if conf < MIN_FIELD_CONFIDENCE:  # read too badly to be told from a made-up value: left empty
+        return Field([] if isinstance(value, list) else "")
     boxes = [ln.box for ln in lines if ln.box is not None and ln.page == lines[0].page]
     box = None
     if boxes:
@@ -338,7 +342,8 @@ def _subject_and_type(page1: list[RegisterLine], head_end: int, out: dict[str, F
             prev = used[-1]
             same = first.block >= 0 and nxt.block == first.block
             if not same and nxt.block_kind == prev.block_kind == "heading" and nxt.box and prev.box:
-                same = 0 <= nxt.box[1] - (prev.box[1] + prev.box[3]) < 0.8 * nxt.box[3]  # centred lines of one V/v
+                gap = nxt.box[1] - (prev.box[1] + prev.box[3])
+                same = -0.5 * nxt.box[3] <= gap < 0.8 * nxt.box[3]  # centred lines of one V/v
             lower = nxt.text[:1].islower()
             if (same or lower) and not rf.is_caps(nxt.text) and not rf.place_date(nxt.text) \
                     and not rf.fold(nxt.text).startswith("kinh gui") and not used[-1].text.rstrip().endswith("."):
@@ -502,8 +507,8 @@ def _signature(lines: list[RegisterLine], cc: set[int], out: dict[str, Field]) -
 def _name_of(text: str) -> str:
     """The name on a line, after pen strokes read as short junk tokens ('x \\ Nguyễn Văn An')."""
     words = rf.nfc(text).split()
-    while words and len(words) > 2 and (len(words[0]) <= 2 and not words[0][:1].isupper()
-                                        or not any(c.isalpha() for c in words[0])):
+    # a pen stroke reads as one ASCII letter or a mark; 'ê' or 'hị' is what is left of a name's first word
+    while words and len(words) > 2 and (re.fullmatch(r"[a-z]", words[0]) or not any(c.isalpha() for c in words[0])):
         words.pop(0)
     name = " ".join(words)
     return name if rf.is_name(name) else ""
