@@ -212,3 +212,54 @@ def test_end_to_end_rendered_party_letter_and_resumed_batch_register(tmp_path, m
     assert second.files[0].status == "skipped"
     rows = list(csv.DictReader((out / "register.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 1 and rows[0]["number"] == "47-HD/BTGHU" and rows[0]["date"] == "2025-01-09"
+
+
+def test_stamp_read_apart_gives_confident_handwritten_values_only():
+    def stamp(words):
+        return [RegisterLine(1, (0, i * 40, 300, 30), " ".join(w for w, _ in ws), sum(c for _, c in ws) / len(ws),
+                             "stamp", -1, tuple(ws)) for i, ws in enumerate(words)]
+    good = stamp([[("VĂN", 90), ("THƯ", 88)], [("ĐEN", 70)], [("s6", 60), ("89", 91)], [("Ngày.", 70), ("2/5/2024", 93)]])
+    got = extract(good)
+    assert (got["received_number"].value, got["received_date"].value) == ("89", "2024-05-02")
+    assert got["issuer"].value == ""  # the stamp's office is not the issuing body
+    shaky = stamp([[("ĐẾN", 90)], [("Số:", 80), ("246", 72)], [("Ngày:", 90), ("16/10/3024", 74)], [("2024", 88)]])
+    got = extract(shaky)
+    assert got["received_number"].value == "" and got["received_date"].value == ""
+
+
+@pytest.mark.skipif(not (BENCH_TOOLS / "render.py").exists() or shutil.which("tesseract") is None,
+                    reason="needs ../shared/bench-tools and Tesseract")
+def test_blue_stamp_is_found_in_the_top_margin_and_read_without_wrong_values(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH_TOOLS))
+    import numpy as np
+    import render
+
+    from ocr import stamp
+
+    drawn = []
+
+    class Recorder:
+        def __init__(self, rng):
+            self.rng = rng
+
+        def integers(self, *args):
+            value = self.rng.integers(*args)
+            drawn.append((args, int(value)))
+            return value
+
+        def __getattr__(self, name):
+            return getattr(self.rng, name)
+
+    cov, colour = render.received_stamp(Recorder(np.random.default_rng(5)))
+    page = np.ones((render.H, render.W, 3), np.float32)
+    render.stamp_on(page, cov, colour, 1200, 30)
+    pixels = (page * 255).astype(np.uint8)
+    x, y, w, h = stamp.find(pixels)
+    assert abs(x - 1200) < 60 and y < 80 and w > 200
+    lines, _ = stamp.read(pixels)
+    number, day, month = [v for a, v in drawn if a in ((1, 999), (1, 29), (1, 13))][:3]
+    rl = [RegisterLine(1, None, ln.text, ln.confidence, "stamp", -1, tuple((wd.text, wd.confidence) for wd in ln.words))
+          for ln in lines]
+    got = extract(rl)
+    assert got["received_number"].value in ("", str(number))
+    assert got["received_date"].value in ("", f"2024-{month:02d}-{day:02d}")

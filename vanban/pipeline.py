@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 import restore
-from ocr import clean, deskew, language, layout, load, orient, poppler, recognise, tesseract
+from ocr import clean, deskew, language, layout, load, orient, poppler, recognise, stamp, tesseract
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
 from ocr.errors import ExitCode, VanbanError
 
@@ -76,6 +76,10 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]})]
     warnings: list[str] = []
 
+    if options.remove_ink and number == 1:
+        found = _received_stamp(image.pixels, options, image.dpi)
+        if found is not None:  # recorded only when there is one: most pages have none
+            stages.append(found)
     if options.remove_ink:
         grey, rep = clean.to_grey_without_ink(image.pixels)
     else:
@@ -127,6 +131,17 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     if verdict is False:
         warnings.append(f"page {number} does not look like Vietnamese text; check the result")
     return page
+
+
+def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageReport | None:
+    """The blue received stamp, read before its ink is painted out, for the register only (not the text).
+    Boxes are in pixels of the page as loaded (before orientation and deskew)."""
+    lines, where = stamp.read(pixels, lang=options.lang, dpi=dpi)
+    if where is None:
+        return None
+    return StageReport("received_stamp", True, {
+        "box": list(where) if where else None,
+        "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
 
 
 def _step(stages: list[StageReport], name: str, enabled: bool,

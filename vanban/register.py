@@ -93,9 +93,13 @@ def extract(lines: list[RegisterLine]) -> dict[str, Field]:
     if not lines:
         return out
     first_page = min(ln.page for ln in lines)
+    stamp_lines = [ln for ln in lines if ln.block_kind == "stamp"]
+    lines = [ln for ln in lines if ln.block_kind != "stamp"]
     page1 = [part for ln in lines if ln.page == first_page for part in _split_at_motto(ln)]
     top = page1[:_header_end(page1)]
     stamp = _received_stamp(top, out)
+    if stamp_lines:
+        _stamp_crop(stamp_lines, out)
     used = set(stamp)
     head_end = _header(top, used, out)
     _subject_and_type(page1, head_end, out)
@@ -172,6 +176,34 @@ def _received_stamp(top: list[RegisterLine], out: dict[str, Field]) -> list[int]
                 used.append(j)
         return used
     return []
+
+
+def _stamp_crop(lines: list[RegisterLine], out: dict[str, Field]) -> None:
+    """The stamp read on its own (``ocr/stamp.py``): its labels are often misread, its digits less so.
+
+    The date is the d/m/yyyy word, the number the last all-digit word of another line; each only
+    when Tesseract was sure of that word (they are handwritten).
+    """
+    date_line = None
+    for ln in lines:
+        for word, conf in ln.words:
+            m = re.fullmatch(r"\W*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\W*", word)
+            if m and conf >= HANDWRITTEN_MIN_CONFIDENCE and not out["received_date"].value:
+                date = rf.iso_date(m[1], m[2], m[3])
+                if date:
+                    out["received_date"] = _field(date, [ln], conf / max(ln.confidence, 1) * 0.9)
+                    date_line = ln
+    if out["received_number"].value:
+        return
+    for ln in lines:
+        if ln is date_line or not ln.words or re.search(r"\d{1,2}/\d{1,2}/", ln.text):
+            continue
+        numbers = [(w, c) for w, c in ln.words if re.fullmatch(r"\d{1,5}", w)
+                   and not re.fullmatch(r"(19|20)\d\d", w)]  # a year is what is left of a broken date
+        if numbers and numbers[-1][1] >= HANDWRITTEN_MIN_CONFIDENCE:
+            word, conf = numbers[-1]
+            out["received_number"] = _field(word, [ln], conf / max(ln.confidence, 1) * 0.9)
+            return
 
 
 def _well_read(line: RegisterLine, token: str) -> bool:

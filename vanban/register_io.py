@@ -31,6 +31,7 @@ def lines_from_dict(data: dict[str, Any], final_text: str | None = None) -> list
     out: list[RegisterLine] = []
     block_no = 0
     for p_index, page in enumerate(data.get("pages", [])):
+        out.extend(_stamp_lines(page, int(page.get("number", p_index + 1))))
         blocks = [b for b in page.get("blocks", []) if any(ln.get("words") for ln in b.get("lines", []))]
         texts = _page_lines(pages_text[p_index] if p_index < len(pages_text) else None, blocks)
         for b_index, block in enumerate(blocks):
@@ -48,6 +49,23 @@ def lines_from_dict(data: dict[str, Any], final_text: str | None = None) -> list
                     confidence=sum(c for _, c in words) / len(words),
                     block_kind=kind, block=block_no, words=words, raw=raw))
             block_no += 1
+    return out
+
+
+def _stamp_lines(page: dict[str, Any], number: int) -> list[RegisterLine]:
+    """The received stamp as the pipeline read it apart from the page (stage ``received_stamp``)."""
+    out = []
+    for stage in page.get("stages", []):
+        if stage.get("stage") != "received_stamp" or not stage.get("done"):
+            continue
+        for ln in stage.get("details", {}).get("lines", []):
+            words = tuple((str(t), float(c)) for t, c in ln.get("words", []))
+            if not words:
+                continue
+            box = ln.get("box") or {}
+            text = " ".join(w for w, _ in words)
+            out.append(RegisterLine(number, (box["left"], box["top"], box["width"], box["height"]) if box else None,
+                                    text, sum(c for _, c in words) / len(words), "stamp", -1, words, text))
     return out
 
 
