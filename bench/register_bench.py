@@ -370,7 +370,9 @@ def main() -> None:
     global RESCORE
     RESCORE = a.rescore
     out = Path(a.out)
-    result = {}
+    out.mkdir(parents=True, exist_ok=True)
+    old = out / "report.json"
+    result = json.loads(old.read_text(encoding="utf-8")) if old.exists() else {}  # a set not run keeps its last report
     if a.set in ("real", "both"):
         result["real"] = real_set(out / "real")
         print("## real\n" + table(result["real"]))
