@@ -263,3 +263,18 @@ def test_blue_stamp_is_found_in_the_top_margin_and_read_without_wrong_values(mon
     got = extract(rl)
     assert got["received_number"].value in ("", str(number))
     assert got["received_date"].value in ("", f"2024-{month:02d}-{day:02d}")
+
+
+def test_the_watched_folder_keeps_a_register_of_its_results(tmp_path):
+    from vanban.pipeline import Options
+    from vanban.watch import FolderWatcher, WatchSettings
+
+    from .service_support import small_scan
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    small_scan(inbox / "a.png")
+    watcher = FolderWatcher(WatchSettings(inbox, out, settle=0, options=Options(jobs=1)))
+    watcher.scan_once()
+    assert [o.status for o in watcher.scan_once()] == ["done"]
+    rows = list(csv.reader((out / "register.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert tuple(rows[0]) == COLUMNS and [r[0] for r in rows[1:]] == ["a.png"]

@@ -12,71 +12,76 @@ _BODY_START = ("can cu", "kinh gui", "thuc hien", "theo ", "xet ", "nham ", "de 
                "dieu ", "phan ", "muc ")
 
 
+_VV = re.compile(r"^\W{0,2}v\s*[/l1|.]\s*[vy]\b\.?")  # "V/v", read "V.v", "V/y", "'V/v"
+
+
 def subject_and_type(page1: list[RegisterLine], head_end: int, out: dict[str, Field]) -> None:
-    vv = None
-    for i in range(min(len(page1), head_end + 2)):
-        if re.match(r"^\W{0,2}v\s*[/l1|.]\s*[vy]\b\.?", rf.fold(page1[i].text)):
-            vv = i
-            break
-    title = None
-    for i in range(head_end, min(len(page1), head_end + 10)):
-        if title_at(page1, i):
-            title = i
-            break
+    """Trích yếu from "V/v" (công văn) or from under the title; the type from the title, else the code."""
+    vv = next((i for i in range(min(len(page1), head_end + 2)) if _VV.match(rf.fold(page1[i].text))), None)
+    title = next((i for i in range(head_end, min(len(page1), head_end + 10)) if title_at(page1, i)), None)
     if vv is not None:
-        first = page1[vv]
-        parts = [re.sub(r"^\W{0,2}V\s*[/l1|.]\s*[vy]\s*[:.]?\s*", "", rf.nfc(first.text), flags=re.I)]
-        used = [first]
-        for nxt in page1[vv + 1:vv + 4]:
-            prev = used[-1]
-            same = first.block >= 0 and nxt.block == first.block
-            if not same and nxt.block_kind == prev.block_kind == "heading" and nxt.box and prev.box:
-                gap = nxt.box[1] - (prev.box[1] + prev.box[3])
-                same = -0.5 * nxt.box[3] <= gap < 0.8 * nxt.box[3]  # centred lines of one V/v
-            lower = nxt.text[:1].islower()
-            if (same or lower) and not rf.is_caps(nxt.text) and not rf.place_date(nxt.text) \
-                    and not rf.fold(nxt.text).startswith("kinh gui") and not used[-1].text.rstrip().endswith("."):
-                parts.append(rf.nfc(nxt.text))
-                used.append(nxt)
-            else:
-                break
-        out["subject"] = found(" ".join(parts).strip(), used)
+        _vv_subject(page1, vv, out)
     if title is not None:
         ln = page1[title]
         doc_type, rest = rf.title_type(ln.text)
         out["doc_type"] = found(doc_type, [ln])
         if vv is None:
-            parts, used = ([rest] if rest else []), [ln]
-            for nxt in page1[title + 1:title + 5]:
-                text = rf.nfc(nxt.text)
-                f = rf.fold(text)
-                if rf.is_rule(text) or not text:
-                    if parts:
-                        break
-                    continue
-                if f.startswith(_BODY_START) or re.match(r"^[-+•]\s|^(\d+|[ivx]+)[.)]\s", f) or len(text) > 160:
-                    break
-                if nxt.block_kind and nxt.block_kind not in ("heading", "paragraph", "", ln.block_kind):
-                    break
-                if text.endswith(":") and rf.is_caps(text):
-                    break  # "QUYẾT ĐỊNH:" before the articles
-                if nxt.block_kind == "paragraph" and parts and nxt.block != used[-1].block:
-                    break
-                if len(parts) >= 3 or rf.is_caps(text) and parts and not rf.is_caps(parts[-1]):
-                    break  # "GIÁM ĐỐC SỞ ..." under a "Về việc ..." subject is the deciding authority
-                parts.append(text)
-                used.append(nxt)
-            if parts:
-                subject = rf.nfc(" ".join(parts)).lstrip("'\"`‘“.,-_ ").rstrip(". ")
-                out["subject"] = found(subject, used if len(used) == 1 else used[1:] if not rest else used)
+            _title_subject(page1, title, rest, out)
     if not out["doc_type"].value:
-        code = out["code"].value
-        from_code = rf.type_of_code(code) if code else None
+        code = out["code"]
+        from_code = rf.type_of_code(code.value) if code.value else None
         if from_code:
-            out["doc_type"] = Field(from_code, out["code"].confidence * 0.8, out["code"].page, out["code"].box)
-        elif vv is not None:
+            out["doc_type"] = Field(from_code, code.confidence * 0.8, code.page, code.box)
+        elif vv is not None:  # a công văn has no title and no type letters in its code
             f = out["subject"]
             out["doc_type"] = Field("Công văn", f.confidence * 0.9, f.page, f.box)
+
+
+def _vv_subject(page1: list[RegisterLine], vv: int, out: dict[str, Field]) -> None:
+    """The V/v line and the lines it wraps onto (same block, lower case, or centred lines touching it)."""
+    first = page1[vv]
+    parts = [re.sub(r"^\W{0,2}V\s*[/l1|.]\s*[vy]\s*[:.]?\s*", "", rf.nfc(first.text), flags=re.I)]
+    used = [first]
+    for nxt in page1[vv + 1:vv + 4]:
+        prev = used[-1]
+        same = first.block >= 0 and nxt.block == first.block
+        if not same and nxt.block_kind == prev.block_kind == "heading" and nxt.box and prev.box:
+            gap = nxt.box[1] - (prev.box[1] + prev.box[3])
+            same = -0.5 * nxt.box[3] <= gap < 0.8 * nxt.box[3]
+        if not (same or nxt.text[:1].islower()) or rf.is_caps(nxt.text) or rf.place_date(nxt.text) \
+                or rf.fold(nxt.text).startswith("kinh gui") or prev.text.rstrip().endswith("."):
+            break
+        parts.append(rf.nfc(nxt.text))
+        used.append(nxt)
+    out["subject"] = found(" ".join(parts).strip(), used)
+
+
+def _title_subject(page1: list[RegisterLine], title: int, rest: str, out: dict[str, Field]) -> None:
+    """Up to three lines under the title ("Về việc …", "Ban hành …"), or the rest of the title line."""
+    ln = page1[title]
+    parts, used = ([rest] if rest else []), ([ln] if rest else [])
+    for nxt in page1[title + 1:title + 5]:
+        text = rf.nfc(nxt.text)
+        f = rf.fold(text)
+        if rf.is_rule(text) or not text:
+            if parts:
+                break
+            continue
+        if f.startswith(_BODY_START) or re.match(r"^[-+•]\s|^(\d+|[ivx]+)[.)]\s", f) or len(text) > 160:
+            break
+        if nxt.block_kind and nxt.block_kind not in ("heading", "paragraph", "", ln.block_kind):
+            break
+        if text.endswith(":") and rf.is_caps(text):
+            break  # "QUYẾT ĐỊNH:" before the articles
+        if nxt.block_kind == "paragraph" and used and nxt.block != used[-1].block:
+            break
+        if len(parts) >= 3 or rf.is_caps(text) and parts and not rf.is_caps(parts[-1]):
+            break  # "GIÁM ĐỐC SỞ ..." under a "Về việc ..." subject is the deciding authority
+        parts.append(text)
+        used.append(nxt)
+    if parts:
+        subject = rf.nfc(" ".join(parts)).lstrip("'\"`‘“.,-_ ").rstrip(". ")
+        out["subject"] = found(subject, used)
 
 
 # ---------------------------------------------------------------- addressees
