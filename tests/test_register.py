@@ -157,13 +157,16 @@ def test_register_csv_has_bom_columns_joined_lists_and_reads_old_results(tmp_pat
     _result_json(tmp_path, "a", "congvan_state.txt")
     _result_json(tmp_path / "sub", "b", "huongdan_party_stamp.txt", with_metadata=False)  # written before the register
     (tmp_path / "notes.json").write_text("[1, 2]", encoding="utf-8")  # not a result: ignored
+    _result_json(tmp_path, "a.png-2", "congvan_state.txt")  # the same input again under a clashing name
+    data = json.loads((tmp_path / "a.png-2.json").read_text(encoding="utf-8"))
+    (tmp_path / "a.png-2.json").write_text(json.dumps(data | {"source": "in/a.png"}, ensure_ascii=False), encoding="utf-8")
     target = write_register(tmp_path)
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert tuple(rows[0]) == COLUMNS == ("file",) + KEYS
     by_file = {r[0]: dict(zip(COLUMNS, r)) for r in rows[1:]}
-    assert set(by_file) == {"in/a.png", "in/b.png"}
+    assert set(by_file) == {"in/a.png", "in/b.png"} and len(rows) == 3  # one row per input
     assert by_file["in/a.png"]["cc"] == "Như trên; Thứ trưởng Lê Văn Sơn (để b/c); Lưu: VT, QLCT"
     assert by_file["in/b.png"]["number"] == "47-HD/BTGHU" and by_file["in/b.png"]["received_date"] == "2025-01-13"
 

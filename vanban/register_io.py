@@ -109,21 +109,27 @@ def metadata_of(data: dict[str, Any], final_text: str | None = None) -> dict[str
 
 
 def register_rows(outdir: Path) -> list[list[str]]:
-    """One row per result JSON under ``outdir`` (a result without ``metadata`` is read again)."""
-    rows = []
+    """One row per document under ``outdir`` (a result without ``metadata`` is read again).
+
+    The same input written under two names (its output name changed between runs when another
+    input of the same name joined the batch) gives one row, from the newer result.
+    """
+    rows: dict[str, tuple[float, list[str]]] = {}
     for path in sorted(outdir.rglob("*.json")):
         if path.name.startswith("."):
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            mtime = path.stat().st_mtime
         except (OSError, ValueError):
             continue
         if not isinstance(data, dict) or "pages" not in data:
             continue  # not a vanban result
         metadata = data.get("metadata") or metadata_of(data, data.get("text"))
-        name = str(path.relative_to(outdir).with_suffix(""))
-        rows.append([data.get("source") or name] + csv_row(metadata))
-    return rows
+        name = data.get("source") or str(path.relative_to(outdir).with_suffix(""))
+        if name not in rows or rows[name][0] <= mtime:
+            rows[name] = (mtime, [name] + csv_row(metadata))
+    return [row for _, row in rows.values()]
 
 
 def write_register(outdir: Path, extra: list[list[str]] | None = None) -> Path:
