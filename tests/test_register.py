@@ -281,3 +281,19 @@ def test_the_watched_folder_keeps_a_register_of_its_results(tmp_path):
     assert [o.status for o in watcher.scan_once()] == ["done"]
     rows = list(csv.reader((out / "register.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert tuple(rows[0]) == COLUMNS and [r[0] for r in rows[1:]] == ["a.png"]
+
+
+def test_a_stamp_left_in_the_page_is_read_by_place_when_its_labels_are_misread():
+    lines = [RegisterLine(1, (1745, 102, 184, 28), "VĂN PHÒNG", 94, "paragraph", 0, (("VĂN", 94), ("PHÒNG", 94))),
+             RegisterLine(1, (1581, 133, 301, 71), "s„ 676 ĐẾN", 80, "paragraph", 0, (("s„", 60), ("676", 90), ("ĐẾN", 90))),
+             RegisterLine(1, (1582, 206, 242, 43), "Ncay: 2/1/2024", 80, "paragraph", 1, (("Ncay:", 70), ("2/1/2024", 88))),
+             RegisterLine(1, (518, 314, 570, 49), "UBND TỈNH HÀ GIANG", 93, "column-left", 2),
+             RegisterLine(1, (465, 386, 677, 58), "SỞ GIAO THÔNG VẬN TẢI", 92, "column-left", 2),
+             RegisterLine(1, (567, 465, 475, 42), "Số: 1425/KH-SGTVT", 92, "column-left", 2),
+             RegisterLine(1, (1240, 314, 1116, 58), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 96, "column-right", 3),
+             RegisterLine(1, (1300, 390, 900, 52), "Hà Giang, ngày 17 tháng 5 năm 2019", 95, "column-right", 3,
+                          (("Hà", 95), ("Giang,", 95), ("ngày", 95), ("17", 95), ("tháng", 95), ("5", 95),
+                           ("năm", 95), ("2019", 95)))]
+    got = extract(lines)
+    assert (got["received_number"].value, got["received_date"].value) == ("676", "2024-01-02")
+    assert got["issuer"].value == "SỞ GIAO THÔNG VẬN TẢI" and got["date"].value == "2019-05-17"

@@ -55,7 +55,8 @@ def header_end(page1: list[RegisterLine]) -> int:
 def received_stamp(top: list[RegisterLine], out: dict[str, Field]) -> list[int]:
     """The blue "ĐẾN / Số / Ngày" stamp: indices of its lines; its handwritten values only if well read."""
     for i, ln in enumerate(top):
-        if not re.fullmatch(r"(cong van )?d[eê]n\W*", rf.fold(ln.ocr)):
+        f = rf.fold(ln.ocr)
+        if not (re.fullmatch(r"(cong van )?d[eê]n\W*", f) or len(f.split()) <= 4 and "den" in re.findall(r"\w+", f)):
             continue
         used = [i]
         if i > 0 and rf.is_caps(top[i - 1].text) and rf.is_motto(top[i - 1].text) < MOTTO_SIMILARITY \
@@ -64,12 +65,15 @@ def received_stamp(top: list[RegisterLine], out: dict[str, Field]) -> list[int]:
         for j in range(i + 1, min(len(top), i + 5)):
             nxt = top[j]
             f = rf.fold(nxt.ocr)
-            m_no = re.match(r"^s[o06]\s*[:.]?\s*(\S+)", f)
+            if ln.box is not None and nxt.box is not None and not _in_stamp(nxt.box, ln.box):
+                continue  # the header beside the stamp: "SỞ …" is a body, not "Số:"
+            m_no = re.match(r"^s[o06]\s*(?:[:.]\s*(\S+)|(\d\S*))", f)
             m_day = re.match(r"^ngay\s*[:.]?\s*(.+)$", f)
             if m_no and not rf.number_value(nxt.ocr):
                 used.append(j)
-                num = rf.digits(m_no[1])
-                if num and _well_read(nxt, m_no[1]):
+                token = m_no[1] or m_no[2]
+                num = rf.digits(token)
+                if num and _well_read(nxt, token):
                     out["received_number"] = found(num, [nxt], 0.9)
             elif m_day:
                 used.append(j)
@@ -78,8 +82,20 @@ def received_stamp(top: list[RegisterLine], out: dict[str, Field]) -> list[int]:
                     out["received_date"] = found(date, [nxt], 0.9)
             elif f.startswith(("chuyen", "luu ho so")):
                 used.append(j)
+        if ln.box is not None and not (out["received_number"].value and out["received_date"].value):
+            # labels misread ("s„ 676", "Ncay: 8/8/2024"): the stamp's own lines, found by place, read by their digits
+            near = [x for x in top if x.box is not None and _in_stamp(x.box, ln.box) and x.block_kind != "header-left"]
+            stamp_crop(near, out)
         return used
     return []
+
+
+def _in_stamp(box: tuple[int, int, int, int], den: tuple[int, int, int, int]) -> bool:
+    """A line inside the stamp around "ĐẾN": from a line above it to four below, about as wide as the stamp."""
+    h = max(den[3], 1)
+    cx = den[0] + den[2] / 2
+    return (den[1] - 2 * h <= box[1] <= den[1] + 6 * h and abs(box[0] + box[2] / 2 - cx) < 6 * h
+            and box[2] < max(14 * h, 2 * den[2]))
 
 
 def stamp_crop(lines: list[RegisterLine], out: dict[str, Field]) -> None:
