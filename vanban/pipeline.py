@@ -140,7 +140,7 @@ def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageRepo
     if where is None:
         return None
     return StageReport("received_stamp", True, {
-        "box": list(where) if where else None,
+        "box": list(where),
         "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
 
 
