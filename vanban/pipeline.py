@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 import restore
-from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, tesseract
+from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, stamp, tesseract
 from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
 from ocr.errors import BadArgsError, ExitCode, OutputError, VanbanError
@@ -30,6 +30,8 @@ from ocr.errors import BadArgsError, ExitCode, OutputError, VanbanError
 from . import __version__, textlayer
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
+from .register import csv_row, empty_register, to_json
+from .register_io import metadata_of, write_register
 
 SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 #: every output format; ``DEFAULT_FORMATS`` unless the user asks (see ``write_outputs``)
@@ -104,6 +106,10 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     loaded_h, loaded_w = int(image.pixels.shape[0]), int(image.pixels.shape[1])
     turn, angle = 0, 0.0
 
+    if options.remove_ink and number == 1:
+        found = _received_stamp(image.pixels, options, image.dpi)
+        if found is not None:  # recorded only when there is one: most pages have none
+            stages.append(found)
     if options.remove_ink:
         grey, rep = clean.to_grey_without_ink(image.pixels)
     else:
@@ -157,6 +163,17 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     if verdict is False:
         warnings.append(f"page {number} does not look like Vietnamese text; check the result")
     return page
+
+
+def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageReport | None:
+    """The blue received stamp, read before its ink is painted out, for the register only (not the text).
+    Boxes are in pixels of the page as loaded (before orientation and deskew)."""
+    lines, where = stamp.read(pixels, lang=options.lang, dpi=dpi)
+    if where is None:
+        return None
+    return StageReport("received_stamp", True, {
+        "box": list(where),
+        "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
 
 
 def _step(stages: list[StageReport], name: str, enabled: bool,
@@ -349,7 +366,19 @@ def run_batch(
         results.extend(_run_pages(todo, options, progress, on_result))
     order = {str(p): i for i, (p, _) in enumerate(found)}
     results.sort(key=lambda r: order.get(r.path, -1))
+    if outdir is not None and found:
+        _write_register(outdir, results, progress)
     return BatchResult(results, time.monotonic() - start)
+
+
+def _write_register(outdir: Path, results: list[FileResult], progress: Progress) -> None:
+    """OUTDIR/register.csv over every result in OUTDIR, the skipped ones too: a resumed batch is complete."""
+    extra = [[r.path] + csv_row(r.document.get("metadata", {})) for r in results
+             if r.status == "done" and r.document is not None]
+    try:
+        write_register(outdir, extra)
+    except OSError as exc:
+        progress.note(f"warning: cannot write {outdir / 'register.csv'} ({exc})")
 
 
 def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options, progress: Progress,
@@ -472,6 +501,17 @@ def _layer_summary(doc: Document, options: Options) -> dict[str, Any]:
     return {"mode": options.text_layer, "pages": pages}
 
 
+def _metadata(data: dict[str, Any], text: str, doc: Document) -> dict[str, Any]:
+    """The register fields; a fault in the extractor must not cost the user the text."""
+    try:
+        return metadata_of(data, text)
+    except Exception as exc:  # pragma: no cover - a bug in register.py
+        warning = f"document register not read: internal error {type(exc).__name__}: {exc}"
+        doc.warnings.append(warning)
+        data.setdefault("warnings", []).append(warning)
+        return to_json(empty_register())
+
+
 def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, PageOutcome],
             options: Options) -> FileResult:
     """Assemble the document, repair its text and write the outputs (only if every page worked)."""
@@ -508,6 +548,7 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
         "text_layer": _layer_summary(doc, options),
         "seconds": round(sum(o.seconds for o in outcomes.values()), 2),
     })
+    data["metadata"] = _metadata(data, text, doc)
     result = FileResult(source.path, "done", pages=source.pages, warnings=list(doc.warnings), text=text,
                         document=data, rendering=Rendering(source, doc, ocr_text, repaired))
     if stem is not None:

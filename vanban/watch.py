@@ -31,6 +31,7 @@ from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
 from .pipeline import SCAN_SUFFIXES, FileResult, Options, run_batch, write_outputs
+from .register_io import write_register
 
 log = logging.getLogger("vanban.watch")
 LEDGER_NAME = ".vanban-watch.jsonl"
@@ -175,6 +176,11 @@ class FolderWatcher:
                 outcomes.append(outcome)
 
         run_batch([str(p) for p, _, _ in ready], None, self.settings.options, on_result=finished)
+        if any(o.status == "done" for o in outcomes):
+            try:  # the register of every result in OUT, rewritten after each pass that added one
+                write_register(self.settings.outbox)
+            except OSError as exc:
+                log.error("cannot write %s (%s)", self.settings.outbox / "register.csv", exc)
         return outcomes  # a file that vanished before it was read gives no result: nothing to report
 
     def _record(self, path: Path, st: os.stat_result, digest: str, result: FileResult) -> WatchOutcome | None:
