@@ -47,7 +47,7 @@ SUSPECT_CONFIDENCE = 0.9
 CHANNEL_FILE = "restore-channel.json"
 #: a word read by OCR, in a line that looks sound, changes when the noisy channel (restore.channel: how
 #: Tesseract slips, by its own word confidence) and the language model are at least this sure together
-CHANNEL_CONFIDENCE = 0.9
+CHANNEL_CONFIDENCE = 0.95
 #: OCR'd lines that are opened for the channel: a damaged line has its own repair
 CHANNEL_LABELS = ("clean", "mixed")
 #: weight of the encoder's log-probabilities against the trigram's.  Dev legal lines accent-stripped, with the

@@ -140,6 +140,7 @@ def train_channel(pairs: Path, out_dir: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".json")
     os.close(fd)
     channel.save(Path(tmp))
+    os.chmod(tmp, 0o644)  # read by the service's own user
     os.replace(tmp, target)
     return target
 
