@@ -5,6 +5,6 @@ runs, re-accents stripped words and fixes OCR misspellings, choosing only
 among candidate forms, and logs every change with its span and confidence.
 """
 
-from .repair import Change, RepairResult, Restorer, load_restorer, repair
+from .repair import KINDS, Change, RepairResult, Restorer, load_restorer, repair
 
-__all__ = ["Change", "RepairResult", "Restorer", "load_restorer", "repair"]
+__all__ = ["KINDS", "Change", "RepairResult", "Restorer", "load_restorer", "repair"]

@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write the searchable PDF as a plain PDF, not PDF/A-2b")
     ocr.add_argument("--force", action="store_true", help="redo inputs whose outputs already exist")
     ocr.add_argument("--no-repair", action="store_true", help="emit the OCR text without the restore step")
+    add_kind_switches(ocr)
     ocr.add_argument("--lang", default="vie", help="Tesseract language(s), e.g. vie or vie+eng (default: vie)")
     ocr.add_argument("--text-layer", choices=TEXT_LAYER_MODES, default=None,
                      help="PDFs' own text: auto uses good layers (converting TCVN3/VNI/VISCII) and OCRs pages "
@@ -57,10 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
                      help="changes less certain than X (0-1) are not applied, only flagged "
                           f"(default: {DEFAULT_MIN_CONFIDENCE})")
-    for kind, what in (("reorder", "put lines back in order"), ("accents", "restore diacritics"),
-                       ("spelling", "correct misspelt words")):
-        rep.add_argument(f"--no-{kind}", action="store_true",
-                         help=f"do not {what}: such changes are only listed in the report")
+    add_kind_switches(rep)
 
     train = sub.add_parser("train-restorer", help="train the repair model from the corpus",
                            description="Build the syllable language model used by `vanban repair` "
@@ -80,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "the documents beside a trigram counted on the other half")
     add_service_commands(sub)
     return parser
+
+
+def add_kind_switches(parser: argparse.ArgumentParser) -> None:
+    """--no-reorder, --no-accents, --no-spelling: one switch per kind of repair."""
+    for kind, what in (("reorder", "put lines back in order"), ("accents", "restore diacritics"),
+                       ("spelling", "correct misspelt words")):
+        parser.add_argument(f"--no-{kind}", action="store_true",
+                            help=f"do not {what}: such changes are only listed in the change log")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +126,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
     text_layer = args.text_layer or ("use" if args.use_text_layer else "auto")
     return Options(
         lang=args.lang, formats=formats, force=args.force, repair=not args.no_repair,
+        repair_kinds=tuple(sorted(repair_kinds(args))),
         orient=not args.no_orient, deskew=not args.no_deskew, remove_ink=not args.no_remove_ink,
         remove_borders=not args.no_remove_borders, normalise=not args.no_normalise,
         binarise=not args.no_binarise, despeckle=not args.no_despeckle,

@@ -60,6 +60,8 @@ class Options:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     force: bool = False
     repair: bool = True
+    #: the kinds of repair made (accent, spelling, reorder); the others are only logged
+    repair_kinds: tuple[str, ...] = tuple(sorted(restore.KINDS))
     orient: bool = True
     deskew: bool = True
     remove_ink: bool = True
@@ -453,18 +455,19 @@ def ocr_word_spans(doc: Document, text: str) -> list[tuple[int, int, float]]:
     return spans
 
 
-def repair_ocr_text(doc: Document, text: str) -> restore.RepairResult:
+def repair_ocr_text(doc: Document, text: str, kinds: Iterable[str] = restore.KINDS) -> restore.RepairResult:
     """Repair OCR output with what the engine said of each word: the doubted ones may change in sound
     lines, and the noisy channel weighs every word by its confidence."""
     spans = ocr_word_spans(doc, text)
-    return restore.repair(text, suspects=[(a, b) for a, b, c in spans if c < SUSPECT_OCR_CONFIDENCE], heard=spans)
+    return restore.repair(text, suspects=[(a, b) for a, b, c in spans if c < SUSPECT_OCR_CONFIDENCE], heard=spans,
+                          kinds=frozenset(kinds))
 
 
 LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's own text and are not repaired "
                       "(repair is for OCR damage)")
 
 
-def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[str, Any], restore.RepairResult]:
+def _repair_ocr_pages(doc: Document, layer_pages: list[int], kinds: Iterable[str]) -> tuple[str, dict[str, Any], restore.RepairResult]:
     """Repair only the OCR'd pages of a document that also has text-layer pages.
 
     Each OCR'd page is repaired on its own; change offsets are shifted to the
@@ -479,7 +482,7 @@ def _repair_ocr_pages(doc: Document, layer_pages: list[int]) -> tuple[str, dict[
         part = parts[i]
         if page.layer_text is None and part.strip():
             one = Document(doc.source, [page])
-            repaired = repair_ocr_text(one, part)
+            repaired = repair_ocr_text(one, part, kinds)
             model = model or repaired.model
             if repaired.note:
                 note = repaired.note + "; " + LAYER_NOT_REPAIRED
@@ -533,9 +536,9 @@ def _finish(source: load.SourceInfo, stem: Path | None, outcomes: dict[int, Page
     if not options.repair:
         text, repair_report = ocr_text, None
     elif layer_pages:
-        text, repair_report, repaired = _repair_ocr_pages(doc, layer_pages)
+        text, repair_report, repaired = _repair_ocr_pages(doc, layer_pages, options.repair_kinds)
     else:
-        repaired = repair_ocr_text(doc, ocr_text)
+        repaired = repair_ocr_text(doc, ocr_text, options.repair_kinds)
         text, repair_report = repaired.text, {"model": repaired.model, "note": repaired.note,
                                               "changes": [asdict(c) for c in repaired.changes]}
     data = doc.to_dict()
