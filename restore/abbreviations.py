@@ -101,6 +101,11 @@ class Restored:
     applied: bool
 
 
+def known(word: str) -> bool:
+    """An official abbreviation of the table, as written or stripped ("UBND", "HĐND", "HDND")."""
+    return word in _CODES or word in DOCUMENT_KINDS or word in BODIES
+
+
 def in_code(word: str) -> bool:
     """A document number or code: "1899/QD-TTg", "QD22", "12-NQ/DU"."""
     return any(ch.isdigit() for ch in word) or "/" in word

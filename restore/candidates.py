@@ -46,6 +46,10 @@ class CandidateGenerator:
         for plain, w in by_plain.items():
             self._spell.create_dictionary_entry(plain, max(1, int(w * 1e7)))
 
+    def weight(self, syllable: str) -> float:
+        """The syllable's unigram probability."""
+        return self._weight[syllable]
+
     def accent_forms(self, token: str) -> list[str]:
         """Accented forms of a syllable that the corpus knows, most frequent first."""
         return self._accent_forms(vn.strip_accents(token.lower()))

@@ -26,6 +26,7 @@ from . import abbreviations, detect, markers, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .channel import Channel
+from .latin1 import Latin1Index
 from .decode import Decoded, decode
 from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token, lm_tokens
 
@@ -132,6 +133,7 @@ class Restorer:
         self.scorer = scorer
         self.neural_weight = neural_weight
         self.candidates = CandidateGenerator(model)
+        self.latin1 = Latin1Index({w: self.candidates.weight(w) for w in self.candidates.known})
         # the second pass decodes a line again with the same words: its encoder vectors are read back
         self._encode = functools.lru_cache(maxsize=1024)(lambda tokens: scorer.encode(list(tokens)))
         # the same word with the same candidates costs the same everywhere ("cac" in every line)
@@ -176,6 +178,8 @@ class Restorer:
         reports = [detect.analyse_line(line) for line in lines]
         heard = sorted(heard)
         heard_starts = [a for a, _, _ in heard]
+        # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
+        latin1 = "accent" in kinds and self.latin1.is_latin1_ocr(text)
         # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
         needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
         ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
@@ -204,10 +208,11 @@ class Restorer:
                 out_lines[index] = line
                 changes.extend(Change(base + r.start, base + r.end, r.before, r.after, r.confidence, "accent",
                                       r.applied) for r in restored)
-            if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean"):
+            opened = latin1 and (report.label != "not-to-touch" or detect.in_capitals(report.words))
+            if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean") and not opened:
                 readings[index] = _as_written(line)
                 continue
-            todo[index] = self._settle(line, report, unsure, _Context.around(ordered, index))
+            todo[index] = self._settle(line, report, unsure, _Context.around(ordered, index), latin1)
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
         runs = _paragraph_runs(ordered, sorted(todo))
@@ -241,10 +246,10 @@ class Restorer:
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _settle(self, line: str, report: detect.LineReport, unsure: Mapping[int, float],
-                context: "_Context | None") -> "_LineWork":
+                context: "_Context | None", latin1: bool = False) -> "_LineWork":
         """A damaged line's positions, with the splits and joins that make it read better."""
         by_start = {w.start: w for w in report.words}
-        positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure)
+        positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure, latin1)
         work = _LineWork(line, report, unsure, context, positions)
         if not any(p.editable for p in positions):
             return work
@@ -255,7 +260,8 @@ class Restorer:
             suspect = word.label == "invalid" or (word.label == "plain" and self.candidates.rare(word.text))
             if suspect and self.candidates.split(word.text):
                 result = result or self._decode(positions, context)
-                trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), frozenset(), unsure)
+                trial = self._positions(line, report, by_start, frozenset(splits | {word.start}), frozenset(), unsure,
+                                               latin1)
                 alternative = self._decode(trial, context)
                 if alternative.score > result.score:
                     splits.add(word.start)
@@ -270,7 +276,7 @@ class Restorer:
                     and self.candidates.accent_forms(first.text + second.text)):
                 result = result or self._decode(positions, context)
                 trial = self._positions(line, report, by_start, frozenset(splits),
-                                        frozenset(merges | {first.start}), unsure)
+                                        frozenset(merges | {first.start}), unsure, latin1)
                 alternative = self._decode(trial, context)
                 if alternative.score - MERGE_COST > result.score:
                     merges.add(first.start)
@@ -322,7 +328,8 @@ class Restorer:
         return [] if context is None else self._ids(context.last_read).tolist()
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
-                   splits: frozenset[int], merges: frozenset[int], unsure: Mapping[int, float]) -> list["_Position"]:
+                   splits: frozenset[int], merges: frozenset[int], unsure: Mapping[int, float],
+                   latin1: bool = False) -> list["_Position"]:
         """One position per LM token of the line (two for a word being split, one for two words being
         joined), with its candidates; a word the OCR engine read with a confidence, in a sound line,
         with the channel's cost of each candidate."""
@@ -335,7 +342,9 @@ class Restorer:
                 continue  # the second half of a join
             word = by_start.get(start)
             fixed = _Position(start, m.end(), tok, [lm_token(tok)], False)
-            if any(a <= start < b for a, b in protected) or word is None or not tok.isalpha():
+            projected = latin1 and word is not None and tok.isalpha() and _projectable(word, report) \
+                and bool(self.latin1.forms(tok))
+            if not projected and (any(a <= start < b for a, b in protected) or word is None or not tok.isalpha()):
                 positions.append(fixed)
             elif start in merges:
                 second = by_start[line.index(" ", start) + 1]
@@ -346,6 +355,10 @@ class Restorer:
                 for part, plain in enumerate(self.candidates.split(tok)):
                     forms = self.candidates.accent_forms(plain) or [FOREIGN]
                     positions.append(_Position(start, m.end(), tok, forms, True, part))
+            elif projected:
+                forms = list(self.latin1.forms(tok))  # what a Latin-1 OCR can have made of it: free choices
+                positions.append(_Position(start, m.end(), tok, forms, True, channel=(0.0,) * len(forms),
+                                           projected=True))
             else:
                 cands = self._word_candidates(word, report.label, start in unsure)
                 heard = unsure.get(start, NO_CHANNEL)
@@ -365,7 +378,8 @@ class Restorer:
         grids: list[tuple[int, bool, np.ndarray, np.ndarray]] = []  # position, neighbour first?, (w2, w3) ids
         for i, pos in enumerate(positions):
             word = by_start.get(pos.start)
-            if not pos.editable or pos.part is not None or word is None or word.label == "invalid" or " " in pos.text:
+            if (not pos.editable or pos.part is not None or word is None or word.label == "invalid" or " " in pos.text
+                    or pos.channel is not None):
                 continue
             extra = [n for n in self.candidates.neighbours(pos.text, limit=WIDE_NEIGHBOURS) if n not in pos.cands]
             if not extra:
@@ -429,7 +443,9 @@ class Restorer:
                 continue
             needed = min_confidence
             label = by_start[pos.start].label
-            if pos.channel is not None:
+            if pos.projected:
+                needed = min_confidence
+            elif pos.channel is not None:
                 needed = max(min_confidence, CHANNEL_CONFIDENCE)
             elif pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
@@ -516,6 +532,7 @@ class _Position:
     editable: bool
     part: int | None = None  # 0 or 1 for the halves of a word being split
     channel: tuple[float, ...] | None = None  # log P(what OCR wrote | candidate), for a word OCR read
+    projected: bool = False  # the candidates are the syllables a Latin-1 OCR may have written so (latin1)
 
 
 def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) -> bool:
@@ -717,6 +734,15 @@ def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> l
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     return [x for x in items if not (x in seen or seen.add(x))]
+
+
+def _projectable(word: detect.Word, report: detect.LineReport) -> bool:
+    """A word of a Latin-1 OCR's text that may be read again: a syllable or a broken one; in a heading in
+    capitals also a capitalised one ("CNG" for "CỘNG"), unless it is an official abbreviation."""
+    if word.label != "protected":
+        return True
+    return (word.text.isalpha() and word.text.isupper() and detect.in_capitals(report.words)
+            and not abbreviations.known(word.text))
 
 
 #: a suspect span without a confidence: opened, but not scored by the channel
