@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--beside-trigram", action="store_true",
                        help="train the encoder on its sum with the trigram's scores, as it is used, each half of "
                             "the documents beside a trigram counted on the other half")
+    train.add_argument("--channel-pairs", metavar="FILE",
+                       help="also count the OCR channel from bench/make_ocr_pairs.py output of train-split pages")
     add_service_commands(sub)
     return parser
 
@@ -242,6 +244,11 @@ def cmd_train_restorer(args: argparse.Namespace) -> int:
     if not args.skip_ngram:
         path = train_ngram(corpus, Path(args.out), sources, progress=sys.stderr.isatty())
         print(f"vanban: model written to {path}", file=sys.stderr)
+    if args.channel_pairs:
+        from restore.train import train_channel
+
+        path = train_channel(Path(args.channel_pairs), Path(args.out))
+        print(f"vanban: OCR channel written to {path}", file=sys.stderr)
     if args.neural_minutes > 0:
         try:
             from restore.train import train_neural
