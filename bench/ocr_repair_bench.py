@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from restore import corpus  # noqa: E402
 from restore import vietnamese as vn  # noqa: E402
-from restore.repair import SUSPECT_CONFIDENCE, Restorer  # noqa: E402,F401
+from restore.repair import Restorer  # noqa: E402
 from vanban.metrics import edit_distance  # noqa: E402
 from vanban.pipeline import SUSPECT_OCR_CONFIDENCE  # noqa: E402
 

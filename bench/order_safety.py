@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BENCH_TOOLS = ROOT.parent / "shared" / "bench-tools"
 
-from restore import corpus, detect, reorder  # noqa: E402
+from restore import corpus, reorder  # noqa: E402
 from restore import vietnamese as vn  # noqa: E402
 from restore.repair import Restorer  # noqa: E402
 from vanban.metrics import edit_distance  # noqa: E402

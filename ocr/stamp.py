@@ -30,7 +30,7 @@ def find(pixels: np.ndarray) -> tuple[int, int, int, int] | None:
         return None
     h, w = pixels.shape[:2]
     top = pixels[: int(h * TOP_SHARE), :, :3].astype(np.int16)
-    r, g, b = top[..., 0], top[..., 1], top[..., 2]
+    r, b = top[..., 0], top[..., 2]
     chroma = top.max(axis=2) - top.min(axis=2)
     blue = ((b - r) > BLUE_OVER_RED) & (chroma > MIN_CHROMA)
     if blue.sum() < 200:

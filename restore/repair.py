@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import os
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -26,9 +25,12 @@ from . import abbreviations, detect, markers, reorder
 from . import vietnamese as vn
 from .candidates import CandidateGenerator
 from .channel import Channel
-from .latin1 import Latin1Index
+from .consistency import CONSISTENCY_WEIGHT, Consistency, LineHint, Reading, as_written, readings_of
+from .context import Context, paragraph_runs, reports_in_context
 from .decode import Decoded, decode
-from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token, lm_tokens
+from .latin1 import Latin1Index
+from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token
+from .positions import Position, lone
 
 #: below this a change is flagged, not applied.  Keeping an accent-stripped word as it is is almost always
 #: wrong, so a best guess between close accented forms beats the original.  Dev, 1,000 legal lines
@@ -77,14 +79,6 @@ EXTRA_EDIT_COST = 4.0
 #: one factor fewer to pay for; dev garbled WER (with 2 % of syllables split): no joins 12.00 %,
 #: 0 -> 10.68 %, 3 -> 10.70 %, 6 -> 10.71 %
 MERGE_COST = 3.0
-#: weight of what the rest of the document wrote in the same place, and the confidence from which a
-#: first-pass reading counts as evidence (tuned on dev, see _Consistency)
-CONSISTENCY_WEIGHT = 1.0
-CONSISTENCY_SURE = 0.9
-#: a line that goes on from the line before it (that line breaks off mid-sentence, this one opens in
-#: lower case, as the lines of a page do) is read on from that line's last two words, and the encoder
-#: sees this many tokens of each such neighbour (tuned on dev, see _Context)
-CONTEXT_TOKENS = 8
 #: a list marker "d)" read as "đ)" because the item before it is "d)" (restore.markers)
 MARKER_CONFIDENCE = markers.MARKER_CONFIDENCE
 _STROKED = markers.STROKED
@@ -189,8 +183,8 @@ class Restorer:
             changes.append(Change(offsets[move.start], end, move.before, move.after, move.confidence, "reorder",
                                   move.applied))
         out_lines = list(ordered)
-        readings: list[list[_Reading | None]] = [[] for _ in ordered]
-        in_context = _reports_in_context(ordered, [reports[k] for k in source])
+        readings: list[list[Reading | None]] = [[] for _ in ordered]
+        in_context = reports_in_context(ordered, [reports[k] for k in source])
         todo: dict[int, _LineWork] = {}
         stripped_document = abbreviations.damaged_document([r.label for r in in_context])
         for index, (line, report) in enumerate(zip(ordered, in_context)):
@@ -210,12 +204,12 @@ class Restorer:
                                       r.applied) for r in restored)
             opened = latin1 and (report.label != "not-to-touch" or detect.in_capitals(report.words))
             if report.label in detect.UNTOUCHED and not (unsure and report.label == "clean") and not opened:
-                readings[index] = _as_written(line)
+                readings[index] = as_written(line)
                 continue
-            todo[index] = self._settle(line, report, unsure, _Context.around(ordered, index), latin1)
+            todo[index] = self._settle(line, report, unsure, Context.around(ordered, index), latin1)
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
-        runs = _paragraph_runs(ordered, sorted(todo))
+        runs = paragraph_runs(ordered, sorted(todo))
         for run in runs:
             self._read_run([todo[k] for k in run], [None] * len(run), style, min_confidence, kinds)
         # second pass: a damaged line is read again when the rest of the document wrote one of its word
@@ -223,7 +217,7 @@ class Restorer:
         if todo and len(ordered) >= 2 and CONSISTENCY_WEIGHT > 0:
             for index, work in todo.items():
                 readings[index] = work.reading
-            consistency = _Consistency(readings)
+            consistency = Consistency(readings)
             for run in runs:
                 hints = [consistency.for_line(todo[k].reading) for k in run]
                 hints = [h if h.disagrees(todo[k].reading) else None for h, k in zip(hints, run)]
@@ -246,7 +240,7 @@ class Restorer:
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _settle(self, line: str, report: detect.LineReport, unsure: Mapping[int, float],
-                context: "_Context | None", latin1: bool = False) -> "_LineWork":
+                context: "Context | None", latin1: bool = False) -> "_LineWork":
         """A damaged line's positions, with the splits and joins that make it read better."""
         by_start = {w.start: w for w in report.words}
         positions = self._positions(line, report, by_start, frozenset(), frozenset(), unsure, latin1)
@@ -285,7 +279,7 @@ class Restorer:
         work.positions, work.own = positions, result
         return work
 
-    def _read_run(self, works: list["_LineWork"], hints: list["_LineHint | None"], style: str,
+    def _read_run(self, works: list["_LineWork"], hints: list["LineHint | None"], style: str,
                   min_confidence: float, kinds: frozenset[str] = KINDS) -> None:
         """Choose the words of a run of lines in one search, then apply and log each line's changes.
         ``hints``: per line, what the rest of the document wrote (second pass) or None."""
@@ -306,42 +300,42 @@ class Restorer:
                 at += n
         for work, result in zip(works, results):
             if not any(p.editable for p in work.positions):
-                work.text, work.changes, work.reading = work.line, [], _as_written(work.line)
+                work.text, work.changes, work.reading = work.line, [], as_written(work.line)
                 continue
             by_start = {w.start: w for w in work.report.words}
             work.text, work.changes = self._apply(work.line, work.positions, result, by_start, style,
                                                   min_confidence, work.unsure, kinds)
-            work.reading = _readings(work.positions, result)
+            work.reading = readings_of(work.positions, result)
 
-    def _decode(self, positions: list["_Position"], context: "_Context | None") -> Decoded:
+    def _decode(self, positions: list["Position"], context: "Context | None") -> Decoded:
         """One line on its own (with what it reads on from and into)."""
         ids, unary = self._inputs(positions, None, context)
         return decode(self.model, [], unary, ids, before=self._before(context))
 
-    def _inputs(self, positions: list["_Position"], hint: "_LineHint | None",
-                context: "_Context | None") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _inputs(self, positions: list["Position"], hint: "LineHint | None",
+                context: "Context | None") -> tuple[list[np.ndarray], list[np.ndarray]]:
         """What the decoder needs of a line: its candidates' ids and their scores besides the trigram's."""
         ids = [self._ids(tuple(p.cands)) for p in positions]
         return ids, self._unary(positions, ids, hint, context)
 
-    def _before(self, context: "_Context | None") -> list[int]:
+    def _before(self, context: "Context | None") -> list[int]:
         return [] if context is None else self._ids(context.last_read).tolist()
 
     def _positions(self, line: str, report: detect.LineReport, by_start: dict[int, detect.Word],
                    splits: frozenset[int], merges: frozenset[int], unsure: Mapping[int, float],
-                   latin1: bool = False) -> list["_Position"]:
+                   latin1: bool = False) -> list["Position"]:
         """One position per LM token of the line (two for a word being split, one for two words being
         joined), with its candidates; a word the OCR engine read with a confidence, in a sound line,
         with the channel's cost of each candidate."""
         protected = [(w.start, w.end) for w in report.words if w.label == "protected"]
-        positions: list[_Position] = []
+        positions: list[Position] = []
         joined_until = -1
         for m in TOKEN_RE.finditer(line):
             tok, start = m.group(), m.start()
             if start < joined_until:
                 continue  # the second half of a join
             word = by_start.get(start)
-            fixed = _Position(start, m.end(), tok, [lm_token(tok)], False)
+            fixed = Position(start, m.end(), tok, [lm_token(tok)], False)
             projected = latin1 and word is not None and tok.isalpha() and _projectable(word, report) \
                 and bool(self.latin1.forms(tok))
             if not projected and (any(a <= start < b for a, b in protected) or word is None or not tok.isalpha()):
@@ -349,15 +343,15 @@ class Restorer:
             elif start in merges:
                 second = by_start[line.index(" ", start) + 1]
                 forms = self.candidates.accent_forms(word.text + second.text)
-                positions.append(_Position(start, second.end, line[start:second.end], forms, True))
+                positions.append(Position(start, second.end, line[start:second.end], forms, True))
                 joined_until = second.end
             elif start in splits:
                 for part, plain in enumerate(self.candidates.split(tok)):
                     forms = self.candidates.accent_forms(plain) or [FOREIGN]
-                    positions.append(_Position(start, m.end(), tok, forms, True, part))
+                    positions.append(Position(start, m.end(), tok, forms, True, part))
             elif projected:
                 forms = list(self.latin1.forms(tok))  # what a Latin-1 OCR can have made of it: free choices
-                positions.append(_Position(start, m.end(), tok, forms, True, channel=(0.0,) * len(forms),
+                positions.append(Position(start, m.end(), tok, forms, True, channel=(0.0,) * len(forms),
                                            projected=True))
             else:
                 cands = self._word_candidates(word, report.label, start in unsure)
@@ -365,11 +359,11 @@ class Restorer:
                 channel = None
                 if cands is not None and heard >= 0 and self.channel is not None and report.label in CHANNEL_LABELS:
                     channel = tuple(self.channel.logp(tok, tok if c == FOREIGN else c, heard) for c in cands)
-                positions.append(fixed if cands is None else _Position(start, m.end(), tok, cands, True,
+                positions.append(fixed if cands is None else Position(start, m.end(), tok, cands, True,
                                                                          channel=channel))
         return self._neighbours_in_context(positions, by_start) if report.label == "garbled" else positions
 
-    def _neighbours_in_context(self, positions: list["_Position"], by_start: dict[int, detect.Word]) -> list["_Position"]:
+    def _neighbours_in_context(self, positions: list["Position"], by_start: dict[int, detect.Word]) -> list["Position"]:
         """In a garbled line a word may also become a rarer syllable one letter away when the words beside
         it call for it: "deo" is offered only its commonest neighbours (để, đến, do, ...), but after
         "lanh" also "đạo", since "lãnh đạo" is a frequent pair.  A neighbour is added when its bigram with
@@ -408,7 +402,7 @@ class Restorer:
                 out[i] = dataclasses.replace(positions[i], cands=[*positions[i].cands, *best])
         return out
 
-    def _apply(self, line: str, positions: list["_Position"], result, by_start: dict[int, detect.Word],
+    def _apply(self, line: str, positions: list["Position"], result, by_start: dict[int, detect.Word],
                style: str, min_confidence: float, unsure: Mapping[int, float],
                kinds: frozenset[str] = KINDS) -> tuple[str, list[Change]]:
         """The repaired line and its change log, applying only confident changes."""
@@ -449,7 +443,7 @@ class Restorer:
                 needed = max(min_confidence, CHANNEL_CONFIDENCE)
             elif pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
-            elif label == "accented" or (label in ("plain", "invalid") and _lone(positions, i - 1, by_start)):
+            elif label == "accented" or (label in ("plain", "invalid") and lone(positions, i - 1, by_start)):
                 # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
             same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()
@@ -463,8 +457,8 @@ class Restorer:
         pieces.append(line[cursor:])
         return "".join(pieces), changes
 
-    def _unary(self, positions: list["_Position"], ids: list[np.ndarray], hint: "_LineHint | None" = None,
-               context: "_Context | None" = None) -> list[np.ndarray]:
+    def _unary(self, positions: list["Position"], ids: list[np.ndarray], hint: "LineHint | None" = None,
+               context: "Context | None" = None) -> list[np.ndarray]:
         """A score per candidate besides the trigram's: the encoder's weighted log-probabilities,
         a cost for keeping a word that is no syllable as it is, and (second pass) what the rest of
         the document wrote in the same place."""
@@ -483,7 +477,7 @@ class Restorer:
                 out[i] = out[i] + self.neural_weight * lp
         return out
 
-    def _letter_costs(self, pos: "_Position") -> np.ndarray:
+    def _letter_costs(self, pos: "Position") -> np.ndarray:
         if not pos.editable or len(pos.cands) < 2 or pos.part is not None:
             return np.zeros(len(pos.cands))
         return self._word_costs(pos.text.lower(), tuple(pos.cands)).copy()
@@ -521,167 +515,6 @@ class Restorer:
         return _unique([own, *forms]) if keep_own else _unique(forms)
 
 
-@dataclass(frozen=True)
-class _Position:
-    """One LM token of a line being repaired."""
-
-    start: int  # span of the word in the line
-    end: int
-    text: str
-    cands: list[str]  # LM-token candidates (one: fixed)
-    editable: bool
-    part: int | None = None  # 0 or 1 for the halves of a word being split
-    channel: tuple[float, ...] | None = None  # log P(what OCR wrote | candidate), for a word OCR read
-    projected: bool = False  # the candidates are the syllables a Latin-1 OCR may have written so (latin1)
-
-
-def _lone(positions: list[_Position], i: int, by_start: dict[int, detect.Word]) -> bool:
-    """True when neither neighbouring word is also unmarked or broken.  Punctuation, numbers and codes
-    are looked past: in "nhân luc, tien, hien vat" the stripped words are each other's neighbours."""
-    for step in (-1, 1):
-        j = i + step
-        while 0 <= j < len(positions):
-            word = by_start.get(positions[j].start)
-            if word is not None and word.label != "protected":
-                if word.label in ("plain", "partial", "invalid"):
-                    return False
-                break
-            j += step
-    return True
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """How one word was read: its letters as written (lower case, no accents) and the LM token chosen."""
-
-    letters: str
-    form: str
-    sure: bool
-
-
-def _letters(text: str) -> str:
-    return vn.strip_accents(text.lower())
-
-
-def _as_written(line: str) -> list[_Reading | None]:
-    """A line that is not repaired reads as written: the document's own spelling of its words."""
-    return [_Reading(_letters(t), lm_token(t), True) if t.isalpha() else None for t in TOKEN_RE.findall(line)]
-
-
-def _word_letters(pos: _Position) -> str | None:
-    """The letters of a position that is one whole word; splits, joins and punctuation break word pairs."""
-    return _letters(pos.text) if pos.part is None and " " not in pos.text and pos.text.isalpha() else None
-
-
-def _readings(positions: list[_Position], result) -> list[_Reading | None]:
-    """The first pass's reading of every position."""
-    out: list[_Reading | None] = []
-    for i, pos in enumerate(positions):
-        letters = _word_letters(pos)
-        choice = result.best[i]
-        out.append(None if letters is None else _Reading(
-            letters, pos.cands[choice], not pos.editable or float(result.probs[i][choice]) >= CONSISTENCY_SURE))
-    return out
-
-
-def _pairs(reading: list[_Reading | None]) -> dict[tuple[str, str, str], Counter]:
-    """(side, letters, the neighbour's letters) -> forms the word took beside that neighbour."""
-    out: dict[tuple[str, str, str], Counter] = {}
-    for a, b in zip(reading, reading[1:]):
-        if a is not None and b is not None and a.sure and b.sure:
-            out.setdefault(("next", a.letters, b.letters), Counter())[a.form] += 1
-            out.setdefault(("prev", b.letters, a.letters), Counter())[b.form] += 1
-    return out
-
-
-class _Consistency:
-    """Word pairs as the whole document reads them: its clean lines as written, its damaged lines as
-    the first pass read them where it was sure.  Official documents repeat their terms ("nhãn năng
-    lượng", "trong nước") and OCR repeats its slips, so a pair read with certainty in one place tells
-    how to read it where the line alone leaves a doubt."""
-
-    def __init__(self, readings: list[list[_Reading | None]]):
-        self.counts: dict[tuple[str, str, str], Counter] = {}
-        for reading in readings:
-            for key, forms in _pairs(reading).items():
-                self.counts.setdefault(key, Counter()).update(forms)
-
-    def for_line(self, reading: list[_Reading | None]) -> "_LineHint":
-        return _LineHint(self.counts, _pairs(reading))
-
-
-@dataclass
-class _LineHint:
-    counts: dict[tuple[str, str, str], Counter]
-    own: dict[tuple[str, str, str], Counter]  # the line's own pairs: a line is no evidence for itself
-
-    def forms(self, letters: str, before: str | None, after: str | None) -> Counter:
-        """How often the rest of the document gave these letters each form, beside these neighbours."""
-        out: Counter = Counter()
-        for key in (("prev", letters, before), ("next", letters, after)):
-            if key[2] is not None and key in self.counts:
-                out.update(self.counts[key])
-                out.subtract(self.own.get(key, Counter()))
-        return out
-
-    def bonus(self, positions: list[_Position]) -> list[np.ndarray]:
-        letters = [_word_letters(p) for p in positions]
-        out = []
-        for i, pos in enumerate(positions):
-            bonus = np.zeros(len(pos.cands))
-            if pos.editable and len(pos.cands) > 1 and letters[i] is not None:
-                seen = self.forms(letters[i], letters[i - 1] if i > 0 else None,
-                                  letters[i + 1] if i + 1 < len(positions) else None)
-                n = np.array([max(0, seen[c]) for c in pos.cands], float)
-                if n.sum() > 0:
-                    bonus = CONSISTENCY_WEIGHT * np.log((n + 0.5) / (n.sum() + 0.5))
-            out.append(bonus)
-        return out
-
-    def disagrees(self, reading: list[_Reading | None]) -> bool:
-        """True when, for some word, the rest of the document chose another form more often than this one."""
-        for i, word in enumerate(reading):
-            if word is None:
-                continue
-            before = reading[i - 1] if i > 0 else None
-            after = reading[i + 1] if i + 1 < len(reading) else None
-            seen = self.forms(word.letters, before and before.letters, after and after.letters)
-            top = max(seen.values(), default=0)
-            if top > 0 and seen[word.form] < top:
-                return True
-        return False
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What a line of a wrapped paragraph reads on from and into.  Read alone, its first words would be
-    scored as the opening of a sentence (the trigram's <s> <s>) and its last words with nothing after
-    them.  Dev, 150 legal paragraphs wrapped in lines of 12 words, each repaired as one text
-    (accent-stripped syllable accuracy; garbled 15 %, WER): lines alone 97.28 %, 12.87 %; the
-    trigram reading on from the line before 98.08 %, 12.12 %; and the encoder seeing 4, 8 or 16 tokens
-    of each neighbour 98.49 %, 11.61 %; 98.46 %, 11.56 %; 98.49 %, 11.61 %; and the lines of a run
-    decoded as one sequence 98.69 %, 11.16 % (24 or 64 tokens: 98.72 %, 11.22 %).  In every row one
-    paragraph of the 150 was reordered by mistake, at about 1.2 points; with line edges read right
-    (restore/reorder.py) it stays: 99.45 %, 10.08 %, against 99.53 % for the same paragraphs as
-    single lines."""
-
-    last_read: tuple[str, ...] = ()  # the last two LM tokens of the line before
-    before: tuple[str, ...] = ()  # tokens of the line before and of the line after
-    after: tuple[str, ...] = ()
-
-    @classmethod
-    def around(cls, lines: list[str], k: int) -> "_Context | None":
-        """Lines as written: a run of damaged lines is then decoded as one sequence (_read_run), so
-        ``last_read`` only matters where the line before is sound, or to judge a split or a join."""
-        before = k > 0 and _goes_on(lines[k - 1], lines[k])
-        after = k + 1 < len(lines) and _goes_on(lines[k], lines[k + 1])
-        if not (before or after):
-            return None
-        return cls(tuple(lm_tokens(lines[k - 1])[-2:]) if before else (),
-                   tuple(TOKEN_RE.findall(lines[k - 1])[-CONTEXT_TOKENS:]) if before and CONTEXT_TOKENS else (),
-                   tuple(TOKEN_RE.findall(lines[k + 1])[:CONTEXT_TOKENS]) if after and CONTEXT_TOKENS else ())
-
-
 @dataclass
 class _LineWork:
     """A damaged line on its way through repair."""
@@ -689,46 +522,12 @@ class _LineWork:
     line: str
     report: detect.LineReport
     unsure: Mapping[int, float]  # word starts the OCR engine doubted or read: its confidence, or NO_CHANNEL
-    context: _Context | None
-    positions: list[_Position]
+    context: Context | None
+    positions: list[Position]
     own: Decoded | None = None  # its own decoding, when a split or join trial needed one
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
-    reading: list[_Reading | None] = field(default_factory=list)
-
-
-def _paragraph_runs(lines: list[str], damaged: list[int]) -> list[list[int]]:
-    """The damaged lines (indices, in order) grouped into runs in which each line goes on from the one
-    before it."""
-    runs: list[list[int]] = []
-    for k in damaged:
-        if runs and runs[-1][-1] == k - 1 and _goes_on(lines[k - 1], lines[k]):
-            runs[-1].append(k)
-        else:
-            runs.append([k])
-    return runs
-
-
-def _goes_on(line: str, following: str) -> bool:
-    """The next line carries on this line's sentence: this one breaks off, the next opens in lower case."""
-    return bool(line.strip()) and not line.rstrip().endswith(reorder.SENTENCE_END) and \
-        reorder.opens_in_lower_case(following)
-
-
-def _reports_in_context(lines: list[str], reports: list[detect.LineReport]) -> list[detect.LineReport]:
-    """Line reports, where a stripped or mixed line next to a garbled one (no blank line between) is read
-    as garbled too: OCR damages a section, not a line, and a short line may hold only one visible
-    slip ("truong" for "trong" is a word, so it shows nothing).  Dev, 150 legal paragraphs in lines of
-    12 words, 15 % garbled: WER 13.29 % -> 13.01 %.  So is a "foreign" line beside a damaged one that
-    is mostly unmarked syllables (``detect.may_be_broken_vietnamese``)."""
-    out = list(reports)
-    for k, report in enumerate(reports):
-        beside = [reports[j].label for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].strip()]
-        if report.label in ("accent-stripped", "mixed") and "garbled" in beside:
-            out[k] = dataclasses.replace(report, label="garbled")
-        elif detect.may_be_broken_vietnamese(report) and any(label not in detect.UNTOUCHED for label in beside):
-            out[k] = dataclasses.replace(report, label="garbled")
-    return out
+    reading: list[Reading | None] = field(default_factory=list)
 
 
 def _unique(items: list[str]) -> list[str]:

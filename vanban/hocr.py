@@ -45,7 +45,7 @@ def render(doc: Document, words: list[FinalWord], lang: str = "vie", name: str |
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
-           f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="vi" lang="vi">',
+           '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="vi" lang="vi">',
            "<head>", f"<title>{image}</title>",
            '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
            f'<meta name="ocr-system" content="vanban {__version__} (tesseract + restore)"/>',
