@@ -69,7 +69,9 @@ MIN_OPEN_SHARE = 0.5
 #: a reorder is made only when its posterior (``posterior``) is at least this: below, it is reported and
 #: the lines stay.  The callers pass the larger of this and their own threshold
 MIN_CONFIDENCE = 0.5
-#: a line of nothing but codes this short ("VT, KT.") may move with the damaged line beside it
+#: a line this short of nothing but codes ("VT, KT.") or that goes on in lower case ("đỏ.") may move with
+#: the damaged line beside it.  Dev (--order-only): garbled sections 76 -> 92 of 97, seed-003 page layout
+#: 44 -> 54 of 69 (our damage model leaves a paragraph's short last line accented); shuffled files unchanged
 SHORT_FRAGMENT_WORDS = 2
 #: OCR reverses the visual lines of a page region: lines of one width.  The lines of a run that break off
 #: mid-sentence (all but a paragraph's last) must be at most this long (characters: an A4 line at 13 pt
@@ -183,14 +185,16 @@ def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGene
 def _damaged_lines(lines: list[str], reports: list[detect.LineReport], candidates: CandidateGenerator) -> list[bool]:
     """Lines that may move: damaged ones and blank ones.  A clean line never moves, so it cuts a
     damaged block in two (the price: a sound line inside a reversed block stays where OCR put it).
-    A line labelled foreign moves only when it is Vietnamese that OCR broke, not another language; a
-    fragment of nothing but codes ("VT, KT."), which no damage shows on, only beside a damaged line."""
+    A line labelled foreign moves only when it is Vietnamese that OCR broke, not another language.  A
+    fragment too short to be called clean moves with a damaged line beside it: one of nothing but codes
+    ("VT, KT."), or the end of a sentence that goes on in lower case ("đỏ."): it is no line of its own."""
     movable = [not ln.strip() or (report.label not in detect.UNTOUCHED
                                   or (report.label == "foreign" and not _another_language(report, candidates)))
                for ln, report in zip(lines, reports)]
     out = list(movable)
     for k, (line, report) in enumerate(zip(lines, reports)):
-        if report.label == "not-to-touch" and len(line.split()) <= SHORT_FRAGMENT_WORDS and line.strip():
+        fragment = (report.label == "not-to-touch" or opens_in_lower_case(line)) and not movable[k]
+        if fragment and len(line.split()) <= SHORT_FRAGMENT_WORDS and line.strip():
             out[k] = any(0 <= j < len(lines) and lines[j].strip() and movable[j] for j in (k - 1, k + 1))
     return out
 
