@@ -304,7 +304,8 @@ class Restorer:
                 continue
             by_start = {w.start: w for w in work.report.words}
             work.text, work.changes = self._apply(work.line, work.positions, result, by_start, style,
-                                                  min_confidence, work.unsure, kinds)
+                                                  min_confidence, work.unsure, kinds,
+                                                  work.report.share("accented") >= detect.SOUND_ACCENTED_SHARE)
             work.reading = readings_of(work.positions, result)
 
     def _decode(self, positions: list["Position"], context: "Context | None") -> Decoded:
@@ -404,8 +405,9 @@ class Restorer:
 
     def _apply(self, line: str, positions: list["Position"], result, by_start: dict[int, detect.Word],
                style: str, min_confidence: float, unsure: Mapping[int, float],
-               kinds: frozenset[str] = KINDS) -> tuple[str, list[Change]]:
-        """The repaired line and its change log, applying only confident changes."""
+               kinds: frozenset[str] = KINDS, sound: bool = False) -> tuple[str, list[Change]]:
+        """The repaired line and its change log, applying only confident changes.  ``sound``: the line
+        was typed with its accents, so a lone unmarked syllable in it is meant so and stays."""
         changes: list[Change] = []
         pieces: list[str] = []
         cursor = 0
@@ -443,6 +445,8 @@ class Restorer:
                 needed = max(min_confidence, CHANNEL_CONFIDENCE)
             elif pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
+            elif sound and label == "plain" and lone(positions, i - 1, by_start):
+                needed = 2.0  # "thoi", "con", "Chu" among accented words: typed so ("ôtô con")
             elif label == "accented" or (label in ("plain", "invalid") and lone(positions, i - 1, by_start)):
                 # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
