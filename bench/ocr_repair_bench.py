@@ -114,12 +114,7 @@ def _diff(before: str, after: str) -> list[tuple[str, str]]:
 
 def latin1_rows(restorer: Restorer, split: str, lines: int = 400) -> tuple[float, float, float, float]:
     """CER and WER of corpus lines with every letter outside Latin-1 dropped, before and after repair."""
-    truth: list[str] = []
-    for doc in corpus.documents(corpus.default_corpus_dir(), sources=("legal", "news"), split=split):
-        truth.extend(ln for ln in doc.lines if len(ln.split()) >= 4)
-        if len(truth) >= lines:
-            break
-    truth = truth[:lines]
+    truth = _split_lines(split, lines)
     damaged = ["".join(ch for ch in ln if ord(ch) < 256) for ln in truth]
     fixed = restorer.repair("\n".join(damaged)).text.split("\n")
     t, d, f = (tone_blind(fold(" ".join(x))) for x in (truth, damaged, fixed))
@@ -127,7 +122,33 @@ def latin1_rows(restorer: Restorer, split: str, lines: int = 400) -> tuple[float
             edit_distance(d.split(), t.split()) / len(t.split()), edit_distance(f.split(), t.split()) / len(t.split()))
 
 
-def render(name: str, split: str, rows: dict[str, Row], worst: list, latin1: tuple[float, ...], model: str) -> str:
+def garble_rows(restorer: Restorer, split: str, lines: int = 400, rate: float = 0.3) -> tuple[float, float] | None:
+    """WER before and after repair of corpus lines damaged by ``../shared/bench-tools/garble.py``'s OCR
+    mode (another damage model than ours), repaired as one text; None where bench-tools is missing."""
+    tools = ROOT.parent / "shared" / "bench-tools"
+    if not (tools / "garble.py").exists():
+        return None
+    sys.path.insert(0, str(tools))
+    import garble  # noqa: PLC0415
+
+    truth = _split_lines(split, lines)
+    bad, _ = garble.garble("\n".join(truth), mode="ocr", rate=rate, seed=5)
+    fixed = restorer.repair(bad).text
+    t, d, f = (tone_blind(fold(x)).split() for x in ("\n".join(truth), bad, fixed))
+    return edit_distance(d, t) / len(t), edit_distance(f, t) / len(t)
+
+
+def _split_lines(split: str, lines: int) -> list[str]:
+    truth: list[str] = []
+    for doc in corpus.documents(corpus.default_corpus_dir(), sources=("legal", "news"), split=split):
+        truth.extend(ln for ln in doc.lines if len(ln.split()) >= 4)
+        if len(truth) >= lines:
+            break
+    return truth[:lines]
+
+
+def render(name: str, split: str, rows: dict[str, Row], worst: list, latin1: tuple[float, ...], model: str,
+           garbled: tuple[float, float] | None = None) -> str:
     out = [SECTION, "",
            f"`python bench/ocr_repair_bench.py {name} --out docs/benchmarks.md` (split `{split}`, never tuned on;",
            "2 cores; Tesseract 5.3.0). Pages: corpus documents of the split cut to a page, rendered by",
@@ -148,8 +169,12 @@ def render(name: str, split: str, rows: dict[str, Row], worst: list, latin1: tup
     out += ["", "Latin-1 OCR (scanner layers), 400 lines of the split with every letter outside Latin-1 dropped, "
             "repaired as one text:", "",
             "| text | CER before | CER repaired | WER before | WER repaired |", "|---|---|---|---|---|",
-            f"| Latin-1 OCR | {c0:.2%} | {c1:.2%} | {w0:.2%} | {w1:.2%} |", "",
-            "Pages that read worse after repair, and what repair changed there:", ""]
+            f"| Latin-1 OCR | {c0:.2%} | {c1:.2%} | {w0:.2%} | {w1:.2%} |", ""]
+    if garbled is not None:
+        out += ["The same 400 lines damaged by `../shared/bench-tools/garble.py --mode ocr --rate 0.3` (another damage "
+                f"model than ours), repaired as one text: WER {garbled[0]:.2%} → {garbled[1]:.2%} "
+                f"(cut {1 - garbled[1] / garbled[0]:.0%}).", ""]
+    out += ["Pages that read worse after repair, and what repair changed there:", ""]
     out += [f"- `{key}`: " + "; ".join(f"{a} → {b}" for a, b in changes[:6]) for key, changes in worst[:8]] or ["- none"]
     out.append("")
     out.append("What is left is mostly not words: specks read as `_`, `ˆ` or `` ` ``, dashes (`-` for `–`), "
@@ -169,7 +194,8 @@ def main() -> int:
         parser.error("only held-out results are published")
     restorer = Restorer.load()
     rows, worst = run(restorer, records, channel=not args.no_channel)
-    report = render(str(args.pairs), split, rows, worst, latin1_rows(restorer, split), restorer.name)
+    report = render(str(args.pairs), split, rows, worst, latin1_rows(restorer, split), restorer.name,
+                    garble_rows(restorer, split))
     publish(report, args.out, SECTION)
     return 0
 
