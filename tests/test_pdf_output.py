@@ -358,7 +358,7 @@ def test_the_watcher_writes_the_formats_it_is_told(tmp_path):
                                           options=Options(jobs=1, formats=("txt", "pdf", "alto"))))
     watcher.scan_once()
     assert [o.status for o in watcher.scan_once()] == ["done"]
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.alto", "a.pdf", "a.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.alto", "a.pdf", "a.txt", "register.csv"]
     assert (archive / "a.png").exists()
     assert cer(pdftotext(out / "a.pdf", "-raw"), (out / "a.txt").read_text(encoding="utf-8")) <= ROUND_TRIP_CER
 
