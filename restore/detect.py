@@ -116,10 +116,12 @@ SOUND_ACCENTED_SHARE = 0.6
 HYPHENATED_RE = re.compile(r"\w+(?:-\w+)+")
 
 
-def analyse_line(line: str) -> LineReport:
+def analyse_line(line: str, typed: bool = False) -> LineReport:
+    """``typed``: the text comes with no OCR confidences, as a typed file does: in a line typed with its
+    accents every non-syllable is then a foreign word ("of", "et"), not damage."""
     ws = tuple(words(line))
     if LineReport("clean", ws).share("accented") >= SOUND_ACCENTED_SHARE:
-        ws = _names_in_sound_line(line, ws)
+        ws = _names_in_sound_line(line, ws, typed)
     report = LineReport("clean", ws)
     scored = [w for w in ws if w.label != "protected"]
     if not scored:
@@ -141,14 +143,18 @@ def analyse_line(line: str) -> LineReport:
     return LineReport(label, ws)
 
 
-def _names_in_sound_line(line: str, ws: tuple[Word, ...]) -> tuple[Word, ...]:
+def _names_in_sound_line(line: str, ws: tuple[Word, ...], typed: bool = False) -> tuple[Word, ...]:
     """In a line typed with its accents, capitalised non-syllables (names) and hyphenated foreign words
-    are protected: they are no damage to repair and no sign of it."""
+    are protected: they are no damage to repair and no sign of it; in a typed text, every non-syllable.
+    Dev (clean news and wiki lines holding codes or capitals, words changed; bench-tools OCR damage at
+    0.3, WER after repair): names only 112 of 62,169, 12.2 %; every non-syllable 25, 14.6 %; every
+    non-syllable of a line with no partial word and no two unmarked in a row 97, 12.8 %.  Faithfulness
+    first: a typed file's foreign words ("of", "et", "New") stay."""
     hyphenated = [(m.start(), m.end()) for m in HYPHENATED_RE.finditer(line)]
     out = []
     for w in ws:
         in_compound = any(a <= w.start and w.end <= b for a, b in hyphenated)
-        if w.label == "invalid" and (w.text[:1].isupper() or in_compound):
+        if w.label == "invalid" and (typed or w.text[:1].isupper() or in_compound):
             out.append(Word(w.start, w.end, w.text, "protected"))
         elif in_compound and w.label == "plain":
             out.append(Word(w.start, w.end, w.text, "protected"))

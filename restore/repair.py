@@ -169,7 +169,7 @@ class Restorer:
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
-        reports = [detect.analyse_line(line) for line in lines]
+        reports = [detect.analyse_line(line, typed=not heard) for line in lines]
         heard = sorted(heard)
         heard_starts = [a for a, _, _ in heard]
         # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
