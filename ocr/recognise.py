@@ -20,7 +20,7 @@ COLUMN_GAP = 2.0
 MIN_LINE_CONFIDENCE = 30.0
 
 
-def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[Line]:
+def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300) -> list[Line]:
     """Lines in Tesseract's reading order, each split at column gutters."""
     return lines_from_words(tesseract.recognise(image, lang=lang, psm=psm, dpi=dpi))
 

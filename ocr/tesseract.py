@@ -117,9 +117,10 @@ class TsvWord:
     text: str
 
 
-def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[TsvWord]:
+def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300) -> list[TsvWord]:
     """Words with boxes and confidences from Tesseract's TSV output."""
-    config = f"--psm {psm} --dpi {dpi} -c preserve_interword_spaces=0"
+    # dpi None: Tesseract estimates the resolution from the text itself
+    config = f"--psm {psm}{'' if dpi is None else f' --dpi {dpi}'} -c preserve_interword_spaces=0"
     try:
         with _uncompressed(image) as path:
             data = pytesseract.image_to_data(

@@ -104,3 +104,25 @@ def test_every_stage_is_recorded_and_can_be_switched_off():
                     "orient": False, "deskew": False, "binarise": True, "despeckle": False,
                     "recognise": True, "layout": True}
     assert cer(page.text, ground_truth("clean.png")) <= 0.005
+
+
+def test_a_page_the_cleaning_breaks_is_read_as_it_is(monkeypatch):
+    """Never less than Tesseract on the file: when the cleaned page reads (almost) nothing, Tesseract's
+    reading of the page as loaded is kept, with a warning and a fallback stage in the JSON."""
+    from ocr import load as load_mod
+    from vanban import pipeline
+
+    real = pipeline.recognise.recognise
+    calls = []
+
+    def first_reading_fails(image, **kwargs):
+        calls.append(kwargs.get("dpi"))
+        return [] if len(calls) == 1 else real(image, **kwargs)
+
+    monkeypatch.setattr(pipeline.recognise, "recognise", first_reading_fails)
+    source = load_mod.inspect(str(SAMPLES / "clean.png"), load_mod.DEFAULT_MAX_PIXELS)
+    page = pipeline.process_page(source, 1, pipeline.Options(jobs=1))
+    stage = next(s for s in page.stages if s.stage == "fallback")
+    assert stage.done and stage.details["words_cleaned"] == 0 and stage.details["words_plain"] > 200
+    assert "Tesseract's reading of the page as it is was kept" in " ".join(page.warnings)
+    assert len(page.text.split()) > 200 and page.geometry is not None

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 import restore
+from restore import vietnamese as vn
 from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, stamp, tesseract
 from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Document, Line, Page, StageReport, Word
@@ -157,6 +158,20 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
     stages.append(StageReport("recognise", True, {"engine": f"tesseract {tesseract.info().version}",
                                                   "lang": options.lang, "psm": options.psm,
                                                   "lines": len(lines), "dropped_debris": debris}))
+    if _word_count(lines) < FALLBACK_WORDS:
+        # the cleaned page read almost nothing: never give back less than Tesseract on the file as it is
+        plain = recognise.recognise(image.pixels, lang=options.lang, psm=options.psm,
+                                    dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
+        # by a clear margin: a near-empty page (a last page's signature) must not take the seal's text instead
+        kept = _reading_score(plain) > 2 * _reading_score(lines) + 1
+        stages.append(StageReport("fallback", kept, {"words_cleaned": _word_count(lines),
+                                                     "words_plain": _word_count(plain),
+                                                     "score_cleaned": round(_reading_score(lines), 1),
+                                                     "score_plain": round(_reading_score(plain), 1)}))
+        if kept:
+            lines, for_ocr, turn, angle = plain, image.pixels, 0, 0.0
+            warnings.append(f"page {number}: the cleaned page read almost nothing; Tesseract's reading of the "
+                            "page as it is was kept (its layout and orientation were not corrected)")
     blocks = layout.arrange(lines, for_ocr.shape[1])
     stages.append(StageReport("layout", True, {"blocks": [b.kind for b in blocks]}))
     page = Page(number, int(for_ocr.shape[1]), int(for_ocr.shape[0]), image.dpi, blocks, stages, warnings,
@@ -176,6 +191,27 @@ def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageRepo
     return StageReport("received_stamp", True, {
         "box": list(where),
         "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
+
+
+#: a cleaned page that reads fewer words than this is read again as it is (a low-resolution photo or
+#: screenshot that the cleaning stages broke: 0 words where plain Tesseract reads 126 on a real image)
+FALLBACK_WORDS = 5
+
+
+def _word_count(lines: list[Line]) -> int:
+    return sum(len(ln.words) for ln in lines)
+
+
+def _reading_score(lines: list[Line]) -> float:
+    """Which of two readings of a page to keep: the summed confidence (0-100) of the words that are
+    Vietnamese syllables or numbers, so junk read off specks and stamps earns nothing."""
+    words = [w for ln in lines for w in ln.words]
+    return sum(w.confidence for w in words if _is_word(w.text)) / 100.0
+
+
+def _is_word(text: str) -> bool:
+    core = text.strip(".,;:!?()[]\"'“”‘’…-–")
+    return bool(core) and (core.isdigit() or vn.is_vietnamese_token(core))
 
 
 def _step(stages: list[StageReport], name: str, enabled: bool,
