@@ -86,18 +86,13 @@ MAX_RUN = 60
 SHORT_RUN = 8
 JOIN_WORDS = 3
 
-
-def posterior(gain: float, events: int) -> float:
-    """How sure a reorder is: the reordered reading is ``gain`` nats likelier, against a prior of
-    ``RUN_COST`` nats for each reversal or move it makes (OCR seldom reverses a block)."""
-    evidence = gain - RUN_COST * max(1, events)
-    return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, evidence))))
 #: what a line follows when it has no line before it in the region
 REGION_START, PARAGRAPH_START = -1, -2
 #: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
 #: top of its own paragraph instead of at the bottom, so a run may also be read as heading + the rest reversed
-LIST_MARKER_RE = re.compile(r"[a-zđ][.)]\s")
 HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,4}\.|[a-zđ]\))\s+\S")
+#: a list marker opening a line ("d) ", "a. "): an item opens, no sentence goes on
+LIST_MARKER_RE = re.compile(r"[a-zđ][.)]\s")
 
 
 @dataclass(frozen=True)
@@ -109,6 +104,13 @@ class Move:
     before_last: str  # the run's last input line (to compute its character span)
     confidence: float
     applied: bool = True
+
+
+def posterior(gain: float, events: int) -> float:
+    """How sure a reorder is: the reordered reading is ``gain`` nats likelier, against a prior of
+    ``RUN_COST`` nats for each reversal or move it makes (OCR seldom reverses a block)."""
+    evidence = gain - RUN_COST * max(1, events)
+    return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, evidence))))
 
 
 def restore_order(lines: list[str], model: NgramModel, candidates: CandidateGenerator,
