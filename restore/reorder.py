@@ -85,7 +85,6 @@ MAX_RUN = 60
 #: runs up to this long are always scored in full: their edges weigh as much as their inside
 SHORT_RUN = 8
 JOIN_WORDS = 3
-
 #: what a line follows when it has no line before it in the region
 REGION_START, PARAGRAPH_START = -1, -2
 #: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
