@@ -88,8 +88,11 @@ class Channel:
     tones: dict[str, float] = field(default_factory=dict)  # "t>o" tone numbers, wrong pairs only
     edits: dict[str, float] = field(default_factory=dict)  # "a>b" letter edits, wrong pairs only
     pairs: int = 0  # wrong pairs counted
+    #: log P by (o, t, bucket): the same word and candidate come back on every page; cleared by ``add``
+    _memo: dict[tuple[str, str, int], float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def add(self, o: str, t: str, confidence: float) -> None:
+        self._memo.clear()
         k = bucket(confidence)
         if same(o, t):
             self.right[k] += 1
@@ -102,20 +105,28 @@ class Channel:
             self.edits[f"{a}>{b}"] = self.edits.get(f"{a}>{b}", 0.0) + 1
 
     def p_wrong(self, confidence: float) -> float:
-        k = bucket(confidence)
+        return self._p_wrong(bucket(confidence))
+
+    def _p_wrong(self, k: int) -> float:
         overall = sum(self.wrong) / max(1.0, sum(self.wrong) + sum(self.right))
         return (self.wrong[k] + PRIOR_WORDS * overall) / (self.wrong[k] + self.right[k] + PRIOR_WORDS)
 
     def logp(self, o: str, t: str, confidence: float) -> float:
         """log P(the engine wrote o | the page said t, its confidence)."""
-        wrong = self.p_wrong(confidence)
+        key = (o, t, bucket(confidence))
+        if key not in self._memo:
+            self._memo[key] = self._logp(o, t, key[2])
+        return self._memo[key]
+
+    def _logp(self, o: str, t: str, k: int) -> float:
+        wrong = self._p_wrong(k)
         if same(o, t):
             return math.log(1.0 - wrong)
         total = max(1.0, float(self.pairs))
         tone_t, tone_o = vn.split_tone(t)[1], vn.split_tone(o)[1]
         score = math.log(wrong) + math.log((self.tones.get(f"{tone_t}>{tone_o}", 0.0) + ALPHA) / (total + 36 * ALPHA))
         if tone_t != tone_o:  # the tone slip explains the pair: the tone term is the whole edit
-            score -= math.log((sum(v for k, v in self.tones.items() if k[0] != k[2]) + ALPHA) / total)
+            score -= math.log((sum(v for pair, v in self.tones.items() if pair[0] != pair[2]) + ALPHA) / total)
         for a, b in letter_edits(o, t):
             score += math.log((self.edits.get(f"{a}>{b}", 0.0) + ALPHA) / total)
         return score
