@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from restore import corpus  # noqa: E402
+from restore.channel import record_place  # noqa: E402
 from restore import vietnamese as vn  # noqa: E402
 from restore.repair import Restorer  # noqa: E402
 from vanban.metrics import edit_distance  # noqa: E402
-from vanban.pipeline import SUSPECT_OCR_CONFIDENCE  # noqa: E402
+from vanban.pipeline import repair_heard, word_spans  # noqa: E402
 
 from report import publish  # noqa: E402  (bench/report.py)
 
@@ -44,18 +45,6 @@ def tone_blind(text: str) -> str:
     return " ".join(vn.normalise_tones(w) for w in text.split(" "))
 
 
-def heard_spans(text: str, words: list[list]) -> list[tuple[int, int, float]]:
-    """Each OCR word's span in the page text, in reading order, with its confidence."""
-    spans, cursor = [], 0
-    for word, confidence in words:
-        needle = unicodedata.normalize("NFC", word)
-        at = text.find(needle, cursor)
-        if at >= 0:
-            cursor = at + len(needle)
-            spans.append((at, cursor, float(confidence)))
-    return spans
-
-
 @dataclass
 class Row:
     chars: int = 0
@@ -68,25 +57,22 @@ class Row:
     worse: int = 0
 
 
-def repair_page(restorer: Restorer, record: dict, channel: bool) -> str:
-    text = record["ocr_text"]
-    spans = heard_spans(text, record["words"])
-    suspects = [(a, b) for a, b, c in spans if c < SUSPECT_OCR_CONFIDENCE]
-    return restorer.repair(text, suspects=suspects, heard=spans if channel else ()).text
+def repair_page(restorer: Restorer, record: dict) -> str:
+    """A page repaired as ``vanban ocr`` repairs it: with every word's confidence."""
+    return repair_heard(record["ocr_text"], word_spans(record["ocr_text"], record["words"]), restorer=restorer).text
 
 
-def run(restorer: Restorer, records: list[dict], channel: bool = True) -> tuple[dict[str, Row], list]:
+def run(restorer: Restorer, records: list[dict]) -> tuple[dict[str, Row], list]:
     rows: dict[str, Row] = {}
     worst = []
     for rec in records:
         truth = tone_blind(fold(rec["truth"]))
         before = tone_blind(fold(rec["ocr_text"]))
-        after = tone_blind(fold(repair_page(restorer, rec, channel)))
+        after = tone_blind(fold(repair_page(restorer, rec)))
+        e0, e1 = edit_distance(before, truth), edit_distance(after, truth)
+        w0, w1 = edit_distance(before.split(), truth.split()), edit_distance(after.split(), truth.split())
         for level in (rec["level"], "all"):
             row = rows.setdefault(level, Row())
-            e0, e1 = edit_distance(before, truth), edit_distance(after, truth)
-            w0 = edit_distance(before.split(), truth.split())
-            w1 = edit_distance(after.split(), truth.split())
             row.chars += len(truth)
             row.errors_before += e0
             row.errors_after += e1
@@ -95,7 +81,7 @@ def run(restorer: Restorer, records: list[dict], channel: bool = True) -> tuple[
             row.word_errors_after += w1
             row.pages += 1
             row.worse += e1 > e0
-        if edit_distance(after, truth) > edit_distance(before, truth):
+        if e1 > e0:
             worst.append((rec["key"], _diff(before, after)))
     return rows, worst
 
@@ -185,24 +171,22 @@ def render(name: str, split: str, rows: dict[str, Row], worst: list, latin1: tup
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pairs", type=Path)
-    parser.add_argument("--no-channel", action="store_true", help="repair without the OCR channel model")
+    parser.add_argument("--no-channel", action="store_true",
+                        help="repair without the OCR channel model (the words' confidences still open doubted ones)")
     parser.add_argument("--out", type=Path, help="update this section of docs/benchmarks.md (held-out only)")
     args = parser.parse_args()
     records = [json.loads(ln) for ln in args.pairs.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    split = records[0]["key"] and corpus.split_of(*_place(records[0]["doc"]))
+    split = corpus.split_of(*record_place(records[0]))
     if args.out and split != "heldout":
         parser.error("only held-out results are published")
     restorer = Restorer.load()
-    rows, worst = run(restorer, records, channel=not args.no_channel)
+    if args.no_channel:
+        restorer.channel = None
+    rows, worst = run(restorer, records)
     report = render(str(args.pairs), split, rows, worst, latin1_rows(restorer, split), restorer.name,
                     garble_rows(restorer, split))
     publish(report, args.out, SECTION)
     return 0
-
-
-def _place(doc: str) -> tuple[str, int]:
-    file, index, _ = doc.split(":")
-    return file, int(index)
 
 
 if __name__ == "__main__":

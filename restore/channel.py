@@ -150,6 +150,12 @@ class Channel:
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
+def record_place(record: dict) -> tuple[str, int]:
+    """(corpus file, document index) of a ``bench/make_ocr_pairs.py`` record ("doc": "file:index:line")."""
+    file, index, _ = record["doc"].split(":")
+    return file, int(index)
+
+
 def learn(records: Iterable[dict]) -> Channel:
     """A channel from ``bench/make_ocr_pairs.py`` records: words with confidences, and the page's truth."""
     channel = Channel()

@@ -127,11 +127,11 @@ def train_channel(pairs: Path, out_dir: Path) -> Path:
     """The OCR noisy channel (restore.channel) from ``bench/make_ocr_pairs.py`` output of train pages."""
     import json
 
-    from .channel import learn
+    from .channel import learn, record_place
     from .repair import CHANNEL_FILE
 
     records = [json.loads(ln) for ln in pairs.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    bad = {r["key"] for r in records if not r["doc"].split(":")[0] or corpus.split_of(*_place(r["doc"])) != "train"}
+    bad = {r["key"] for r in records if corpus.split_of(*record_place(r)) != "train"}
     if bad:
         raise ValueError(f"{len(bad)} pages of {pairs} are not from train documents (e.g. {sorted(bad)[0]})")
     channel = learn(records)
@@ -144,8 +144,3 @@ def train_channel(pairs: Path, out_dir: Path) -> Path:
     os.replace(tmp, target)
     return target
 
-
-def _place(doc: str) -> tuple[str, int]:
-    """(file, index) of a pair record's document name "file:index:line"."""
-    file, index, _ = doc.split(":")
-    return file, int(index)

@@ -474,29 +474,38 @@ def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options
 SUSPECT_OCR_CONFIDENCE = 60.0
 
 
-def ocr_word_spans(doc: Document, text: str) -> list[tuple[int, int, float]]:
-    """(start, end, Tesseract confidence) in ``text`` of every word read, found in reading order."""
+def word_spans(text: str, words: Iterable[tuple[str, float]]) -> list[tuple[int, int, float]]:
+    """(start, end, confidence) in ``text`` of each (word, confidence) as the engine read them, found in
+    reading order; a word the text does not hold (dropped debris) is passed over."""
     spans: list[tuple[int, int, float]] = []
     cursor = 0
-    for page in doc.pages:
-        for block in page.blocks:
-            for line in block.lines:
-                for word in line.words:
-                    needle = unicodedata.normalize("NFC", word.text)
-                    at = text.find(needle, cursor)
-                    if at < 0:
-                        continue
-                    cursor = at + len(needle)
-                    spans.append((at, cursor, float(word.confidence)))
+    for word, confidence in words:
+        needle = unicodedata.normalize("NFC", word)
+        at = text.find(needle, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(needle)
+        spans.append((at, cursor, float(confidence)))
     return spans
 
 
-def repair_ocr_text(doc: Document, text: str, kinds: Iterable[str] = restore.KINDS) -> restore.RepairResult:
-    """Repair OCR output with what the engine said of each word: the doubted ones may change in sound
-    lines, and the noisy channel weighs every word by its confidence."""
-    spans = ocr_word_spans(doc, text)
+def ocr_word_spans(doc: Document, text: str) -> list[tuple[int, int, float]]:
+    """(start, end, Tesseract confidence) in ``text`` of every word of the document."""
+    return word_spans(text, ((w.text, w.confidence) for page in doc.pages for block in page.blocks
+                             for line in block.lines for w in line.words))
+
+
+def repair_heard(text: str, spans: list[tuple[int, int, float]], kinds: Iterable[str] = restore.KINDS,
+                 restorer: restore.Restorer | None = None) -> restore.RepairResult:
+    """Repair OCR output with what the engine said of each word (``spans``): the doubted ones may change
+    in sound lines, and the noisy channel weighs every word by its confidence."""
     return restore.repair(text, suspects=[(a, b) for a, b, c in spans if c < SUSPECT_OCR_CONFIDENCE], heard=spans,
-                          kinds=frozenset(kinds))
+                          kinds=frozenset(kinds), restorer=restorer)
+
+
+def repair_ocr_text(doc: Document, text: str, kinds: Iterable[str] = restore.KINDS) -> restore.RepairResult:
+    """Repair a document's OCR text with its words' confidences."""
+    return repair_heard(text, ocr_word_spans(doc, text), kinds)
 
 
 LAYER_NOT_REPAIRED = ("pages read from the PDF's text layer are the document's own text and are not repaired "
