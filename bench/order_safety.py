@@ -73,11 +73,11 @@ class Outcome:
 
 
 def repair_file(restorer: Restorer, shown: list[str], truth: list[str]) -> Outcome:
-    """Repair the lines as one text; count moved lines (by the reorder's own mapping) and wrong syllables."""
+    """Repair the lines as one text; count moved lines (from the reorder changes it made: a line is moved
+    when another stands in its place) and wrong syllables."""
     result = restorer.repair("\n".join(shown))
-    moved = sum(c.end - c.start > 0 and c.applied for c in result.changes if c.kind == "reorder")
-    _, _, order = reorder.restore_order(shown, restorer.model, restorer.candidates) if moved else (None, None, [])
-    moved_lines = sum(k != i for i, k in enumerate(order))
+    moved_lines = sum(a != b for c in result.changes if c.kind == "reorder" and c.applied
+                      for a, b in zip(c.before.split("\n"), c.after.split("\n")))
     out = result.text.split("\n")
     wrong = edit_distance(syllables(" ".join(out)), syllables(" ".join(truth)))
     return Outcome(len(shown), moved_lines, len(syllables(" ".join(truth))), wrong)
