@@ -90,8 +90,6 @@ REGION_START, PARAGRAPH_START = -1, -2
 #: a numbered heading ("1. Lam ro ...", "II. NOI DUNG", "a) ..."): in a reversed section OCR may leave it on
 #: top of its own paragraph instead of at the bottom, so a run may also be read as heading + the rest reversed
 HEADING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,4}\.|[a-zđ]\))\s+\S")
-#: a list marker opening a line ("d) ", "a. "): an item opens, no sentence goes on
-LIST_MARKER_RE = re.compile(r"[a-zđ][.)]\s")
 
 
 @dataclass(frozen=True)
@@ -506,9 +504,9 @@ class _RunSearch:
 def opens_in_lower_case(line: str) -> bool:
     """A line that goes on with a sentence: OCR keeps case, and a sentence opens with a capital, a number
     or a dash.  A list marker ("d) ", "a. ") opens an item, not a continuation."""
-    text = line.lstrip()
-    first = text[:1]
-    return first.isalpha() and first.islower() and not LIST_MARKER_RE.match(text)
+    chunk = detect.CHUNK_RE.search(line)
+    first = chunk.group()[:1] if chunk else ""
+    return first.isalpha() and first.islower() and not detect.LINE_MARKER_RE.fullmatch(chunk.group())
 
 
 def _edge(line: str, candidates: CandidateGenerator, last: bool) -> list[list[str]]:
