@@ -85,10 +85,9 @@ class Latin1Index:
                     index.setdefault(form, []).append(syllable)
         self._index = {form: sorted(forms, key=lambda f: -known[f])[:MAX_FORMS] for form, forms in index.items()}
 
-    def is_latin1_ocr(self, text: str) -> bool:
-        """The text reads as the Vietnamese output of an OCR limited to Latin-1."""
-        if not latin1_letters(text):
-            return False
+    def readable(self, text: str) -> bool:
+        """Enough of the text's words can be read as a Latin-1 OCR's Vietnamese (ask ``latin1_letters``
+        first: it is cheap, and most texts fail it)."""
         words = [w for _, _, w in vn.tokens(text)]
         return bool(words) and sum(bool(self.forms(w)) for w in words) >= MIN_PROJECTED_SHARE * len(words)
 

@@ -28,7 +28,7 @@ from .channel import Channel
 from .consistency import CONSISTENCY_WEIGHT, Consistency, LineHint, Reading, as_written, readings_of
 from .context import Context, paragraph_runs, reports_in_context
 from .decode import Decoded, decode
-from .latin1 import Latin1Index
+from .latin1 import Latin1Index, latin1_letters
 from .ngram import FOREIGN, SPECIALS, TOKEN_RE, NgramModel, lm_token
 from .positions import Position, lone
 
@@ -79,9 +79,6 @@ EXTRA_EDIT_COST = 4.0
 #: one factor fewer to pay for; dev garbled WER (with 2 % of syllables split): no joins 12.00 %,
 #: 0 -> 10.68 %, 3 -> 10.70 %, 6 -> 10.71 %
 MERGE_COST = 3.0
-#: a list marker "d)" read as "đ)" because the item before it is "d)" (restore.markers)
-MARKER_CONFIDENCE = markers.MARKER_CONFIDENCE
-_STROKED = markers.STROKED
 #: the kinds of change (``Change.kind``); each can be switched off (``vanban repair --no-reorder``, ...)
 KINDS = frozenset({"accent", "spelling", "reorder"})
 
@@ -127,12 +124,16 @@ class Restorer:
         self.scorer = scorer
         self.neural_weight = neural_weight
         self.candidates = CandidateGenerator(model)
-        self.latin1 = Latin1Index({w: self.candidates.weight(w) for w in self.candidates.known})
         # the second pass decodes a line again with the same words: its encoder vectors are read back
         self._encode = functools.lru_cache(maxsize=1024)(lambda tokens: scorer.encode(list(tokens)))
         # the same word with the same candidates costs the same everywhere ("cac" in every line)
         self._word_costs = functools.lru_cache(maxsize=50_000)(self._letter_costs_uncached)
         self._ids = functools.lru_cache(maxsize=50_000)(model.ids)
+
+    @functools.cached_property
+    def latin1(self) -> Latin1Index:
+        """The known syllables by their Latin-1 projections: built the first time a text needs them."""
+        return Latin1Index({w: self.candidates.weight(w) for w in self.candidates.known})
 
     @classmethod
     def load(cls, directory: Path | None = None, neural: bool = True,
@@ -173,7 +174,7 @@ class Restorer:
         heard = sorted(heard)
         heard_starts = [a for a, _, _ in heard]
         # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
-        latin1 = "accent" in kinds and self.latin1.is_latin1_ocr(text)
+        latin1 = "accent" in kinds and latin1_letters(text) and self.latin1.readable(text)
         # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
         needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
         ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
@@ -232,11 +233,12 @@ class Restorer:
         bare = {k for k, label in enumerate(labels) if label == "not-to-touch" and stripped_document}
         for index, at in markers.repeated_d(out_lines, set(todo) | bare):
             letter = out_lines[index][at]
-            applied = MARKER_CONFIDENCE >= min_confidence and "accent" in kinds
+            applied = markers.MARKER_CONFIDENCE >= min_confidence and "accent" in kinds
             if applied:
-                out_lines[index] = out_lines[index][:at] + _STROKED[letter] + out_lines[index][at + 1:]
+                out_lines[index] = out_lines[index][:at] + markers.STROKED[letter] + out_lines[index][at + 1:]
             start = offsets[source[index]] + at
-            changes.append(Change(start, start + 1, letter, _STROKED[letter], MARKER_CONFIDENCE, "accent", applied))
+            changes.append(Change(start, start + 1, letter, markers.STROKED[letter], markers.MARKER_CONFIDENCE,
+                                  "accent", applied))
         return RepairResult("\n".join(out_lines), changes, labels, self.name)
 
     def _settle(self, line: str, report: detect.LineReport, unsure: Mapping[int, float],
