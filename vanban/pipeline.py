@@ -162,12 +162,13 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         # the cleaned page read almost nothing: never give back less than Tesseract on the file as it is
         plain = recognise.recognise(image.pixels, lang=options.lang, psm=options.psm,
                                     dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
+        cleaned_score, plain_score = _reading_score(lines), _reading_score(plain)
         # by a clear margin: a near-empty page (a last page's signature) must not take the seal's text instead
-        kept = _reading_score(plain) > 2 * _reading_score(lines) + 1
+        kept = plain_score > 2 * cleaned_score + 1
         stages.append(StageReport("fallback", kept, {"words_cleaned": _word_count(lines),
                                                      "words_plain": _word_count(plain),
-                                                     "score_cleaned": round(_reading_score(lines), 1),
-                                                     "score_plain": round(_reading_score(plain), 1)}))
+                                                     "score_cleaned": round(cleaned_score, 1),
+                                                     "score_plain": round(plain_score, 1)}))
         if kept:
             lines, for_ocr, turn, angle = plain, image.pixels, 0, 0.0
             warnings.append(f"page {number}: the cleaned page read almost nothing; Tesseract's reading of the "
