@@ -33,6 +33,7 @@ from vanban.metrics import edit_distance  # noqa: E402
 from vanban.pipeline import repair_heard, word_spans  # noqa: E402
 
 from report import publish  # noqa: E402  (bench/report.py)
+from restore_bench import corpus_lines  # noqa: E402  (bench/restore_bench.py)
 
 SECTION = "## Repair of real OCR output (restore)"
 
@@ -125,12 +126,9 @@ def garble_rows(restorer: Restorer, split: str, lines: int = 400, rate: float = 
 
 
 def _split_lines(split: str, lines: int) -> list[str]:
-    truth: list[str] = []
-    for doc in corpus.documents(corpus.default_corpus_dir(), sources=("legal", "news"), split=split):
-        truth.extend(ln for ln in doc.lines if len(ln.split()) >= 4)
-        if len(truth) >= lines:
-            break
-    return truth[:lines]
+    """The first ``lines`` lines of 4 words or more of a split: legal documents, then news."""
+    truth = corpus_lines("legal", lines, split)
+    return truth + (corpus_lines("news", lines - len(truth), split) if len(truth) < lines else [])
 
 
 def render(name: str, split: str, rows: dict[str, Row], worst: list, latin1: tuple[float, ...], model: str,
