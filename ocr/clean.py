@@ -20,6 +20,9 @@ Report = dict[str, Any]
 INK_CHROMA = 60
 #: a looser bound for the anti-aliased rim of ink strokes
 INK_RIM_CHROMA = 28
+#: share of the coloured pixels that sit right beside black print, above which the colour is the
+#: fringe of sub-pixel anti-aliased text (screenshots, web images), not ink of its own
+MAX_FRINGE_SHARE = 0.35
 #: pixel noise (grey levels) above which a scan is smoothed before binarising and despeckled
 NOISY_SIGMA = 4.0
 
@@ -39,6 +42,10 @@ def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
     n_ink = int(ink.sum())
     if n_ink < 50:
         return grey, {"colour": True, "ink_pixels": 0}
+    fringe = fringe_share(ink, chroma, grey)
+    if fringe > MAX_FRINGE_SHARE:  # painting these out would erase the print they outline
+        return grey, {"colour": True, "ink_pixels": 0, "fringe_share": round(fringe, 3),
+                      "reason": "the colour is the fringe of anti-aliased black print, not ink"}
     rim = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (chroma > INK_RIM_CHROMA)
     mask = ink | rim
     paper = _percentile_u8(grey[~mask], 95) if (~mask).any() else 255
@@ -46,6 +53,18 @@ def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
     out = grey.copy()
     out[mask] = paper
     return out, {"colour": True, "ink_pixels": int(mask.sum()), "ink_fraction": round(float(mask.mean()), 4)}
+
+
+def fringe_share(ink: np.ndarray, chroma: np.ndarray, grey: np.ndarray) -> float:
+    """Share of coloured pixels within a few pixels left or right of black, colourless print.
+
+    Sub-pixel (ClearType) rendering gives every stroke of black text a red edge on one side and a
+    blue one on the other: at 300 dpi-equivalent those edges lie within 3 px of the stroke.  A
+    seal or a stamp is coloured through and through, and meets black print only where it covers it.
+    """
+    black = ((chroma < 40) & (grey < 110)).astype(np.uint8)
+    near = cv2.dilate(black, np.ones((1, 7), np.uint8)).astype(bool)
+    return float((ink & near).sum() / max(int(ink.sum()), 1))
 
 
 def _percentile_u8(values: np.ndarray, q: float) -> int:

@@ -39,6 +39,9 @@ class PageImage:
     source_dpi: int | None  # what the file said, None when it said nothing
     #: pixels of the page as stored (before any resampling); None means the same as ``pixels``
     source_size: tuple[int, int] | None = None
+    #: the stored pixels when they were enlarged (small, low-resolution images only): what plain
+    #: Tesseract would read, kept for the never-worse fallback
+    stored: np.ndarray | None = None
 
 
 def sniff(path: str) -> str:
@@ -113,10 +116,13 @@ def load_page(source: SourceInfo, number: int, max_pixels: int = DEFAULT_MAX_PIX
         except (OSError, ValueError, SyntaxError) as exc:
             raise InputFileError(f"image data is corrupt or truncated ({exc})", path=source.path, page=number) from exc
     dpi = source_dpi or TARGET_DPI
+    stored = None
     if source_dpi and not 250 <= source_dpi <= 400:
+        if source_dpi < 250:
+            stored = np.asarray(rgb)
         rgb = _resample(rgb, TARGET_DPI / source_dpi)
         dpi = TARGET_DPI
-    return PageImage(number, np.asarray(rgb), dpi, source_dpi, stored_size)
+    return PageImage(number, np.asarray(rgb), dpi, source_dpi, stored_size, stored)
 
 
 class _open_image:

@@ -100,7 +100,7 @@ def test_every_stage_is_recorded_and_can_be_switched_off():
     source = load.inspect(str(SAMPLES / "clean.png"))
     page = process_page(source, 1, Options(orient=False, deskew=False, remove_borders=False, despeckle=False))
     done = {s.stage: s.done for s in page.stages}
-    assert done == {"load": True, "remove_ink": True, "remove_borders": False, "normalise": True,
+    assert done == {"load": True, "resolution": True, "remove_ink": True, "remove_borders": False, "normalise": True,
                     "orient": False, "deskew": False, "binarise": True, "despeckle": False,
                     "recognise": True, "layout": True}
     assert cer(page.text, ground_truth("clean.png")) <= 0.005
@@ -108,21 +108,22 @@ def test_every_stage_is_recorded_and_can_be_switched_off():
 
 def test_a_page_the_cleaning_breaks_is_read_as_it_is(monkeypatch):
     """Never less than Tesseract on the file: when the cleaned page reads (almost) nothing, Tesseract's
-    reading of the page as loaded is kept, with a warning and a fallback stage in the JSON."""
+    reading of the page as stored is kept, with a warning and an alternatives stage in the JSON."""
     from ocr import load as load_mod
-    from vanban import pipeline
+    from vanban import page_reader, pipeline
 
-    real = pipeline.recognise.recognise
+    real = page_reader.recognise.recognise
     calls = []
 
     def first_reading_fails(image, **kwargs):
         calls.append(kwargs.get("dpi"))
         return [] if len(calls) == 1 else real(image, **kwargs)
 
-    monkeypatch.setattr(pipeline.recognise, "recognise", first_reading_fails)
+    monkeypatch.setattr(page_reader.recognise, "recognise", first_reading_fails)
     source = load_mod.inspect(str(SAMPLES / "clean.png"), load_mod.DEFAULT_MAX_PIXELS)
     page = pipeline.process_page(source, 1, pipeline.Options(jobs=1))
-    stage = next(s for s in page.stages if s.stage == "fallback")
-    assert stage.done and stage.details["words_cleaned"] == 0 and stage.details["words_plain"] > 200
-    assert "Tesseract's reading of the page as it is was kept" in " ".join(page.warnings)
+    stage = next(s for s in page.stages if s.stage == "alternatives")
+    assert stage.done and stage.details["kept"] == "as stored"
+    assert stage.details["words"]["cleaned"] == 0 and stage.details["words"]["as stored"] > 200
+    assert "the reading 'as stored' scored better" in " ".join(page.warnings)
     assert len(page.text.split()) > 200 and page.geometry is not None

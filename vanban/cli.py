@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("--use-text-layer", action="store_true", help=argparse.SUPPRESS)  # old name of --text-layer use
     ocr.add_argument("--max-pixels", type=int, default=load.DEFAULT_MAX_PIXELS, metavar="N",
                      help=f"refuse pages larger than N pixels (default: {load.DEFAULT_MAX_PIXELS})")
-    for step in ("orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
+    for step in ("rescale", "orient", "deskew", "remove-ink", "remove-borders", "normalise", "binarise", "despeckle"):
         ocr.add_argument(f"--no-{step}", action="store_true", help=f"skip the {step.replace('-', ' ')} step")
     ocr.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     rep = sub.add_parser("repair", help="repair damaged Vietnamese text (accents, OCR misspellings, line order)",
@@ -129,7 +129,8 @@ def options_from_args(args: argparse.Namespace) -> Options:
     return Options(
         lang=args.lang, formats=formats, force=args.force, repair=not args.no_repair,
         repair_kinds=tuple(sorted(repair_kinds(args))),
-        orient=not args.no_orient, deskew=not args.no_deskew, remove_ink=not args.no_remove_ink,
+        rescale=not args.no_rescale, orient=not args.no_orient, deskew=not args.no_deskew,
+        remove_ink=not args.no_remove_ink,
         remove_borders=not args.no_remove_borders, normalise=not args.no_normalise,
         binarise=not args.no_binarise, despeckle=not args.no_despeckle,
         text_layer=text_layer, max_pixels=args.max_pixels, pdfa=not args.no_pdfa, **extra,

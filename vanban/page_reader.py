@@ -1,0 +1,269 @@
+"""One page from file to recognised blocks: the image stages in order, and the readings to choose from.
+
+A page is cleaned and read once; only when that reading is poor (few words, few valid
+syllables, low confidence) are other readings tried: the page without ink removal (when ink was
+removed) and Tesseract on the file's own pixels (what a user running plain ``tesseract`` gets).
+The reading kept is the one with the best ``reading_score``, so vanban never returns less than
+plain Tesseract on a page it reads badly, and a good page costs one Tesseract run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from restore import vietnamese as vn
+from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, resolution, stamp, tesseract
+from ocr import textlayer as ocr_textlayer
+from ocr.document import Block, Box, Line, Page, StageReport, Word
+
+from . import textlayer
+from .options import Options
+
+BLANK_INK_FRACTION = 0.0005
+#: a reading with fewer words than this is read again as the file is (a low-resolution photo or
+#: screenshot that the cleaning stages broke: 0 words where plain Tesseract reads 126 on a real image)
+FALLBACK_WORDS = 5
+#: a reading is poor, and other readings are tried, below either of these
+POOR_VALID_SHARE = 0.85
+POOR_CONFIDENCE = 70.0
+#: another reading replaces the first only when it scores this much better (and by 1 point)
+ALTERNATIVE_MARGIN = 1.1
+
+
+@dataclass
+class Reading:
+    """One way of reading a page: what Tesseract saw, what it read, and how the image got there."""
+
+    name: str
+    lines: list[Line]
+    image: np.ndarray  # what Tesseract read (its size is the page's)
+    turn: int = 0
+    angle: float = 0.0
+    stages: list[StageReport] | None = None
+
+
+def process_page(source: load.SourceInfo, number: int, options: Options) -> Page:
+    """All image stages for one page; raises VanbanError on a failure of its own."""
+    stages: list[StageReport] = []
+    if source.kind == "pdf":
+        layer = _text_layer_page(source, number, options, stages)
+        if layer is not None:
+            return layer
+    image = load.load_page(source, number, options.max_pixels)
+    stages.append(StageReport("load", True, {
+        "kind": source.kind, "dpi": image.dpi, "source_dpi": image.source_dpi,
+        "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]}))
+    # what plain Tesseract would read: the file's own pixels, at the dpi the file gives
+    as_stored = image.stored if image.stored is not None else image.pixels
+    if options.rescale:
+        image, rep = rescale(image, options.max_pixels)
+        stages.append(StageReport("resolution", True, rep))
+    warnings: list[str] = []
+    loaded_h, loaded_w = int(image.pixels.shape[0]), int(image.pixels.shape[1])
+
+    if options.remove_ink and number == 1:
+        found = _received_stamp(image.pixels, options, image.dpi)
+        if found is not None:  # recorded only when there is one: most pages have none
+            stages.append(found)
+    first = clean_and_read(image.pixels, image.dpi, options, options.remove_ink)
+    if first is None and options.remove_ink:  # blank once the colour is gone: the print itself is coloured
+        first = clean_and_read(image.pixels, image.dpi, options, remove_ink=False)
+    if first is None:
+        warnings.append(f"page {number} is blank: nothing to read")
+        return Page(number, loaded_w, loaded_h, image.dpi, [], stages, warnings,
+                    geometry=geometry.page_geometry(loaded_w, loaded_h, image.source_size, 0, 0.0))
+    kept, report = first, None
+    if is_poor(first.lines):
+        kept, report = best_reading(first, image, as_stored, options)
+    stages.extend(kept.stages if kept.stages is not None else first.stages or [])  # how the kept text was made
+    if report is not None:
+        stages.append(StageReport("alternatives", kept is not first, report))
+    if kept is not first:
+        warnings.append(f"page {number}: the cleaned page read poorly; the reading '{kept.name}' "
+                        "scored better and was kept")
+    blocks = layout.arrange(kept.lines, kept.image.shape[1])
+    stages.append(StageReport("layout", True, {"blocks": [b.kind for b in blocks]}))
+    if kept.name == "as stored":  # Tesseract's own reading of the file's pixels: boxes are in those pixels
+        h, w = kept.image.shape[:2]
+        geo = geometry.page_geometry(w, h, image.source_size or (loaded_w, loaded_h), 0, 0.0)
+    else:
+        geo = geometry.page_geometry(loaded_w, loaded_h, image.source_size, kept.turn, kept.angle)
+    page = Page(number, int(kept.image.shape[1]), int(kept.image.shape[0]), image.dpi, blocks, stages, warnings,
+                geometry=geo)
+    verdict = language.looks_vietnamese([w.text for b in blocks for ln in b.lines for w in ln.words])
+    if verdict is False:
+        warnings.append(f"page {number} does not look like Vietnamese text; check the result")
+    return page
+
+
+def rescale(image: load.PageImage, max_pixels: int) -> tuple[load.PageImage, dict]:
+    """The page resized so its letters are the size of 13.5 pt at 300 dpi, when they are far from it."""
+    h, w = image.pixels.shape[:2]
+    estimated, report = resolution.measure(_plain_grey(image.pixels))
+    factor = resolution.rescale_factor(estimated, w * h, max_pixels)
+    report["factor"] = round(factor, 3)
+    if factor == 1.0:
+        return image, report
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    pixels = cv2.resize(image.pixels, size, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
+    return replace(image, pixels=pixels, dpi=load.TARGET_DPI, source_size=image.source_size or (w, h)), report
+
+
+def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: bool) -> Reading | None:
+    """Ink removal, borders, light, orientation, deskew, binarisation, Tesseract; None for a blank page."""
+    stages: list[StageReport] = []
+    if remove_ink:
+        grey, rep = clean.to_grey_without_ink(pixels)
+    else:
+        grey, rep = _plain_grey(pixels), {}
+    stages.append(StageReport("remove_ink", remove_ink, rep))
+    grey = _step(stages, "remove_borders", options.remove_borders, clean.remove_dark_borders, grey)
+    grey = _step(stages, "normalise", options.normalise, clean.normalise_illumination, grey)
+
+    binary, _ = clean.binarise(grey)
+    if clean.ink_fraction(binary) < BLANK_INK_FRACTION:
+        return None
+    turn, angle = 0, 0.0
+    if options.orient:
+        turn, rep = orient.detect(grey, binary)
+        grey = orient.rotate_upright(grey, turn)
+        binary = orient.rotate_upright(binary, turn)  # exact quarter turns: no need to binarise again
+        stages.append(StageReport("orient", True, rep))
+    else:
+        stages.append(StageReport("orient", False))
+    if options.deskew:
+        angle, rep = deskew.estimate(binary)
+        grey = deskew.rotate(grey, angle)
+        stages.append(StageReport("deskew", True, rep))
+    else:
+        stages.append(StageReport("deskew", False))
+    if options.binarise:
+        binary, rep = clean.binarise(grey)
+        stages.append(StageReport("binarise", True, rep))
+        binary = _step(stages, "despeckle", options.despeckle,
+                       lambda b: clean.despeckle(b, rep["noise_sigma"]), binary)
+        for_ocr = clean.mask_to_print(grey, binary)
+    else:
+        stages.append(StageReport("binarise", False))
+        stages.append(StageReport("despeckle", False))
+        for_ocr = grey
+    lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=options.psm, dpi=dpi))
+    stages.append(StageReport("recognise", True, {"engine": f"tesseract {tesseract.info().version}",
+                                                  "lang": options.lang, "psm": options.psm,
+                                                  "lines": len(lines), "dropped_debris": debris}))
+    name = "cleaned" if remove_ink else "cleaned, ink kept"
+    return Reading(name, lines, for_ocr, turn, angle, stages)
+
+
+def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray,
+                 options: Options) -> tuple[Reading, dict]:
+    """The best-scoring of the first reading and the alternatives worth trying for this page."""
+    readings = [first]
+    ink = next((s for s in first.stages or [] if s.stage == "remove_ink"), None)
+    if ink is not None and ink.done and ink.details.get("ink_pixels"):
+        again = clean_and_read(image.pixels, image.dpi, options, remove_ink=False)
+        if again is not None:
+            readings.append(again)
+    plain = recognise.recognise(as_stored, lang=options.lang, psm=options.psm,
+                                dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
+    readings.append(Reading("as stored", plain, as_stored))
+    scores = {r.name: round(reading_score(r.lines), 1) for r in readings}
+    kept = first
+    for other in readings[1:]:
+        # by a clear margin; a near-empty page (a last page's signature) by a wide one, so that it
+        # does not take the seal's text instead
+        margin = 2.0 if word_count(kept.lines) < FALLBACK_WORDS else ALTERNATIVE_MARGIN
+        if reading_score(other.lines) > margin * reading_score(kept.lines) + 1:
+            kept = other
+    report = {"scores": scores, "kept": kept.name,
+              "words": {r.name: word_count(r.lines) for r in readings}}
+    return kept, report
+
+
+def is_poor(lines: list[Line]) -> bool:
+    """Few words, few valid syllables or low confidence: a reading worth a second opinion."""
+    words = [w for ln in lines for w in ln.words]
+    if len(words) < FALLBACK_WORDS:
+        return True
+    letters = [w for w in words if any(ch.isalpha() for ch in w.text)]
+    valid = sum(1 for w in letters if _is_word(w.text)) / max(len(letters), 1)
+    confidence = sum(w.confidence for w in words) / len(words)
+    return valid < POOR_VALID_SHARE or confidence < POOR_CONFIDENCE
+
+
+def word_count(lines: list[Line]) -> int:
+    return sum(len(ln.words) for ln in lines)
+
+
+def reading_score(lines: list[Line]) -> float:
+    """Which of two readings of a page to keep: the summed confidence (0-100) of the words that are
+    Vietnamese syllables or numbers, so junk read off specks and stamps earns nothing."""
+    words = [w for ln in lines for w in ln.words]
+    return sum(w.confidence for w in words if _is_word(w.text)) / 100.0
+
+
+def _is_word(text: str) -> bool:
+    core = text.strip(".,;:!?()[]\"'“”‘’…-–")
+    return bool(core) and (core.isdigit() or vn.is_vietnamese_token(core))
+
+
+def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageReport | None:
+    """The blue received stamp, read before its ink is painted out, for the register only (not the text).
+    Boxes are in pixels of the page as loaded (before orientation and deskew)."""
+    lines, where = stamp.read(pixels, lang=options.lang, dpi=dpi)
+    if where is None:
+        return None
+    return StageReport("received_stamp", True, {
+        "box": list(where),
+        "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
+
+
+def _step(stages: list[StageReport], name: str, enabled: bool,
+          func: Callable[[np.ndarray], tuple[np.ndarray, dict]], image: np.ndarray) -> np.ndarray:
+    if not enabled:
+        stages.append(StageReport(name, False))
+        return image
+    out, rep = func(image)
+    stages.append(StageReport(name, True, rep))
+    return out
+
+
+def _plain_grey(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return pixels
+    return (pixels[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
+
+
+def _text_layer_page(source: load.SourceInfo, number: int, options: Options,
+                     stages: list[StageReport]) -> Page | None:
+    """The page read from the PDF's own text when that is to be used, else None (and the decision noted)."""
+    choice = textlayer.decide(
+        "" if options.text_layer == "ignore" else poppler.page_layer_text(source.path, number), options.text_layer,
+        is_scan=lambda: ocr_textlayer.is_scan(source.path, number))
+    if not choice.use:
+        stages.append(StageReport("text_layer", False, choice.details))
+        return None
+    page = _page_from_text_layer(number, choice)
+    if choice.details.get("scan"):  # a scanner's layer taken on the user's word: does it hold the whole page?
+        covered = ocr_textlayer.layer_coverage(source.path, number)
+        page.stages[0].details["ink_covered"] = None if covered is None else round(covered, 3)
+        if covered is not None and covered < textlayer.MIN_COVERAGE:
+            page.warnings.append(f"page {number}: the text layer lies over only {covered:.0%} of the "
+                                 "scanned page's ink; text is probably missing (try --text-layer auto)")
+    return page
+
+
+def _page_from_text_layer(number: int, choice: textlayer.LayerChoice) -> Page:
+    """A page read from its layer: the text is kept as it is (``Page.layer_text``); the blocks,
+    one per non-empty line with no boxes, are for readers of the JSON structure."""
+    blocks = []
+    for raw in choice.text.splitlines():
+        if raw.strip():
+            words = [Word(t, Box(0, 0, 0, 0), 100.0) for t in raw.split()]
+            blocks.append(Block("text-layer", [Line(words, Box(0, 0, 0, 0))], Box(0, 0, 0, 0)))
+    details = choice.details | {"lines": len(blocks)}
+    return Page(number, 0, 0, 0, blocks, [StageReport("text_layer", True, details)], layer_text=choice.text)
