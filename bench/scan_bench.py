@@ -185,11 +185,11 @@ def read_vanban(png: str, repair: bool) -> dict:
         return dict(error=result.error, ocr_s=ocr_s)
     page = outcome.page
     stages = {s.stage: s for s in page.stages}
-    fallback = stages.get("fallback")
+    chosen = stages.get("alternatives")  # another reading than the cleaned one was kept
     return dict(norepair=result.document["ocr_text"], repaired=result.text if repair else None,
                 ocr_s=ocr_s, repair_s=finish_s, turn=page.geometry.turn if page.geometry else None,
                 deskew=round(page.geometry.deskew_angle, 2) if page.geometry else None,
-                fallback=bool(fallback and fallback.done), changes=len((result.document.get("repair") or {})
+                fallback=chosen.details["kept"] if chosen and chosen.done else None, changes=len((result.document.get("repair") or {})
                                                                       .get("changes") or []),
                 warnings=list(page.warnings))
 
@@ -358,7 +358,7 @@ def render_report(pages: list[dict], summ: dict, info: dict) -> str:
             p = by_key[key]
             c = p["cer"]
             v = p["vanban"]
-            did = f"{v.get('turn', 0)}° / {v.get('deskew', 0)}°" + (" (fallback)" if v.get("fallback") else "")
+            did = f"{v.get('turn', 0)}° / {v.get('deskew', 0)}°" + (f" (kept: {v['fallback']})" if v.get("fallback") else "")
             worst.append("| " + " | ".join([
                 f"`{key}`", pct(c.get("vanban", c.get("vanban_norepair", 0))), pct(c.get("vanban_norepair", 0)),
                 pct(c.get("tesseract", 1)), *[_attr(p, k) for k in ATTRS], did]) + " |")

@@ -27,11 +27,13 @@ MAX_FRINGE_SHARE = 0.35
 NOISY_SIGMA = 4.0
 
 
-def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
+def to_grey_without_ink(pixels: np.ndarray, xheight: float = 28.4) -> tuple[np.ndarray, Report]:
     """Grey page with coloured ink (seals, stamps, blue pen) turned to paper.
 
     Black print under red ink stays dark (its chroma is low), so text under a
-    seal survives while the seal goes.
+    seal survives while the seal goes.  Lines printed in colour (a red title, a
+    blue heading) are kept: see ``printed_in_colour``.  ``xheight`` is the body
+    text's, in pixels (``resolution``).
     """
     if pixels.ndim == 2:
         return pixels.copy(), {"colour": False, "ink_pixels": 0}
@@ -46,13 +48,58 @@ def to_grey_without_ink(pixels: np.ndarray) -> tuple[np.ndarray, Report]:
     if fringe > MAX_FRINGE_SHARE:  # painting these out would erase the print they outline
         return grey, {"colour": True, "ink_pixels": 0, "fringe_share": round(fringe, 3),
                       "reason": "the colour is the fringe of anti-aliased black print, not ink"}
+    printed = printed_in_colour(ink, xheight)
+    if printed.any():
+        ink = ink & ~printed
     rim = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (chroma > INK_RIM_CHROMA)
+    if printed.any():  # the anti-aliased edge of a coloured letter is the letter's, not a stamp's
+        rim &= ~cv2.dilate(printed.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     mask = ink | rim
     paper = _percentile_u8(grey[~mask], 95) if (~mask).any() else 255
     # print under the ink is not in the mask: multiplied by black, its chroma stays low
     out = grey.copy()
     out[mask] = paper
-    return out, {"colour": True, "ink_pixels": int(mask.sum()), "ink_fraction": round(float(mask.mean()), 4)}
+    return out, {"colour": True, "ink_pixels": int(mask.sum()), "ink_fraction": round(float(mask.mean()), 4),
+                 "colour_print_pixels": int(printed.sum())}
+
+
+def printed_in_colour(ink: np.ndarray, xheight: float) -> np.ndarray:
+    """The coloured pixels that are lines of printed text, not stamp, seal or pen.
+
+    Printed letters are blobs of about the body's letter size standing in a straight row: joined
+    by a short horizontal reach, a row is long and no taller than a line of type.  A signature's
+    strokes run together into blobs far larger than letters, a seal's text curves (its rows come
+    out tall or short) and a stamp's lines sit inside its frame, so their rows fail the test or are
+    inside a large blob's box.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(ink)
+    x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    letter = (h >= 0.5 * xheight) & (h <= 2.2 * xheight) & (w <= 4 * xheight)
+    large = (h > 4 * xheight) | (w > 8 * xheight)  # frames, rings, signatures, rules
+    if not letter.any():
+        return np.zeros_like(ink)
+    is_letter = np.concatenate(([False], letter))
+    letters = is_letter[labels].astype(np.uint8)
+    reach = max(3, int(round(0.8 * xheight)))
+    rows = cv2.dilate(letters, np.ones((1, reach), np.uint8))
+    m, row_labels, row_stats, _ = cv2.connectedComponentsWithStats(rows, connectivity=8)
+    frames = [(x[i], y[i], x[i] + w[i], y[i] + h[i]) for i in np.flatnonzero(large)]
+    keep = np.zeros(m, bool)
+    for j in range(1, m):
+        rx, ry, rw, rh = (int(v) for v in row_stats[j, :4])
+        if rw < 6 * xheight or rh > 2.6 * xheight:
+            continue
+        inside = any(fx <= rx and fy <= ry and rx + rw <= fx2 and ry + rh <= fy2 for fx, fy, fx2, fy2 in frames)
+        keep[j] = not inside
+    printed = keep[row_labels].astype(bool) & (letters > 0)
+    if printed.any():  # with their diacritics: the small blobs just above and below the letters
+        small = np.concatenate(([False], (h < 0.5 * xheight) & (w < xheight)))[labels]
+        reach_v = max(3, int(round(0.8 * xheight)))
+        zone = cv2.dilate(printed.astype(np.uint8), np.ones((2 * reach_v + 1, 3), np.uint8)).astype(bool)
+        printed |= small & zone
+    return printed
 
 
 def fringe_share(ink: np.ndarray, chroma: np.ndarray, grey: np.ndarray) -> float:

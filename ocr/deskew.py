@@ -17,6 +17,10 @@ import numpy as np
 #: turn plus a smaller angle: orientation takes the quarter turn)
 MAX_ANGLE = 45.0
 MAX_POINTS = 120_000
+#: skews up to this are usual; a larger angle wins only by this margin in sharpness (a short page
+#: with a seal and a signature, or speckle, can peak anywhere)
+USUAL_ANGLE = 15.0
+WIDE_MARGIN = 1.3
 #: the coarse pass over the whole range looks at this many of the points
 COARSE_POINTS = 20_000
 #: smaller corrections are not applied: resampling costs more accuracy than they win
@@ -52,6 +56,10 @@ def sharpest_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float = MAX_ANGLE)
         grid = grid[np.abs(grid) <= max_angle + 1e-9]
         px, py = (xs[few], ys[few]) if step == 0.5 else (xs, ys)
         scores = [sharpness(px, py, a, bin_px) for a in grid]
+        if step == 0.5:  # past the usual skew of a scan, an angle must be clearly the sharpest
+            usual = [sc if abs(a) <= USUAL_ANGLE else 0.0 for a, sc in zip(grid, scores)]
+            if max(scores) < WIDE_MARGIN * max(usual):
+                scores = usual
         best, score = float(grid[int(np.argmax(scores))]), float(max(scores))
     return round(best, 2), score
 

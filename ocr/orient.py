@@ -21,6 +21,8 @@ from . import deskew, tesseract
 MIN_OSD_CONFIDENCE = 1.0
 #: how much sharper one projection must be than the other to call text horizontal or vertical
 MIN_AXIS_RATIO = 1.5
+#: sideways needs more: a short last page (a few lines, a seal, a signature) measures 0.55-0.6 upright
+MAX_SIDEWAYS_RATIO = 0.5
 #: ink above / below the x-height band: upright Vietnamese measures 2 to 3, upside down 0.3 to 0.5
 MIN_ASCENT_RATIO = 1.5
 MIN_POINTS = 2000
@@ -43,7 +45,7 @@ def quick_orientation(binary: np.ndarray) -> tuple[int, dict[str, Any]] | None:
     axis = horizontal / max(vertical, 1.0)
     if axis >= MIN_AXIS_RATIO:
         sideways = False
-    elif axis <= 1 / MIN_AXIS_RATIO:
+    elif axis <= MAX_SIDEWAYS_RATIO:
         sideways = True
         xs, ys = deskew.ink_points(rotate_upright(binary, 90))
     else:

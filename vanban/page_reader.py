@@ -59,9 +59,12 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         "size": [int(image.pixels.shape[1]), int(image.pixels.shape[0])]}))
     # what plain Tesseract would read: the file's own pixels, at the dpi the file gives
     as_stored = image.stored if image.stored is not None else image.pixels
+    xheight = resolution.XHEIGHT_AT_300 * image.dpi / load.TARGET_DPI  # the body's letters, if 13.5 pt
     if options.rescale:
         image, rep = rescale(image, options.max_pixels)
         stages.append(StageReport("resolution", True, rep))
+        if rep.get("xheight_px"):
+            xheight = rep["xheight_px"] * rep["factor"]
     warnings: list[str] = []
     loaded_h, loaded_w = int(image.pixels.shape[0]), int(image.pixels.shape[1])
 
@@ -69,16 +72,16 @@ def process_page(source: load.SourceInfo, number: int, options: Options) -> Page
         found = _received_stamp(image.pixels, options, image.dpi)
         if found is not None:  # recorded only when there is one: most pages have none
             stages.append(found)
-    first = clean_and_read(image.pixels, image.dpi, options, options.remove_ink)
+    first = clean_and_read(image.pixels, image.dpi, options, options.remove_ink, xheight)
     if first is None and options.remove_ink:  # blank once the colour is gone: the print itself is coloured
-        first = clean_and_read(image.pixels, image.dpi, options, remove_ink=False)
+        first = clean_and_read(image.pixels, image.dpi, options, False, xheight)
     if first is None:
         warnings.append(f"page {number} is blank: nothing to read")
         return Page(number, loaded_w, loaded_h, image.dpi, [], stages, warnings,
                     geometry=geometry.page_geometry(loaded_w, loaded_h, image.source_size, 0, 0.0))
     kept, report = first, None
     if is_poor(first.lines):
-        kept, report = best_reading(first, image, as_stored, options)
+        kept, report = best_reading(first, image, as_stored, options, xheight)
     stages.extend(kept.stages if kept.stages is not None else first.stages or [])  # how the kept text was made
     if report is not None:
         stages.append(StageReport("alternatives", kept is not first, report))
@@ -113,11 +116,13 @@ def rescale(image: load.PageImage, max_pixels: int) -> tuple[load.PageImage, dic
     return replace(image, pixels=pixels, dpi=load.TARGET_DPI, source_size=image.source_size or (w, h)), report
 
 
-def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: bool) -> Reading | None:
-    """Ink removal, borders, light, orientation, deskew, binarisation, Tesseract; None for a blank page."""
+def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: bool,
+                   xheight: float = resolution.XHEIGHT_AT_300, turn: int | None = None) -> Reading | None:
+    """Ink removal, borders, light, orientation, deskew, binarisation, Tesseract; None for a blank page.
+    ``turn``: the quarter turns to make, instead of the ones orientation detection finds."""
     stages: list[StageReport] = []
     if remove_ink:
-        grey, rep = clean.to_grey_without_ink(pixels)
+        grey, rep = clean.to_grey_without_ink(pixels, xheight)
     else:
         grey, rep = _plain_grey(pixels), {}
     stages.append(StageReport("remove_ink", remove_ink, rep))
@@ -127,13 +132,17 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     binary, _ = clean.binarise(grey)
     if clean.ink_fraction(binary) < BLANK_INK_FRACTION:
         return None
-    turn, angle = 0, 0.0
-    if options.orient:
+    angle, given = 0.0, turn is not None
+    if given:
+        rep = {"method": "given", "rotate": turn}
+    elif options.orient:
         turn, rep = orient.detect(grey, binary)
+    if turn is not None:
         grey = orient.rotate_upright(grey, turn)
         binary = orient.rotate_upright(binary, turn)  # exact quarter turns: no need to binarise again
         stages.append(StageReport("orient", True, rep))
     else:
+        turn = 0
         stages.append(StageReport("orient", False))
     if options.deskew:
         angle, rep = deskew.estimate(binary)
@@ -155,19 +164,22 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     stages.append(StageReport("recognise", True, {"engine": f"tesseract {tesseract.info().version}",
                                                   "lang": options.lang, "psm": options.psm,
                                                   "lines": len(lines), "dropped_debris": debris}))
-    name = "cleaned" if remove_ink else "cleaned, ink kept"
+    name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
     return Reading(name, lines, for_ocr, turn, angle, stages)
 
 
-def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray,
-                 options: Options) -> tuple[Reading, dict]:
+def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, options: Options,
+                 xheight: float) -> tuple[Reading, dict]:
     """The best-scoring of the first reading and the alternatives worth trying for this page."""
     readings = [first]
     ink = next((s for s in first.stages or [] if s.stage == "remove_ink"), None)
-    if ink is not None and ink.done and ink.details.get("ink_pixels"):
-        again = clean_and_read(image.pixels, image.dpi, options, remove_ink=False)
-        if again is not None:
-            readings.append(again)
+    ink_removed = ink is not None and ink.done
+    if ink_removed and ink.details.get("ink_pixels"):
+        readings.append(clean_and_read(image.pixels, image.dpi, options, False, xheight))
+    if options.orient:  # a short or noisy page fools orientation: the page as it lies, or upside down
+        other_turn = 0 if first.turn else 180
+        readings.append(clean_and_read(image.pixels, image.dpi, options, ink_removed, xheight, turn=other_turn))
+    readings = [r for r in readings if r is not None]
     plain = recognise.recognise(as_stored, lang=options.lang, psm=options.psm,
                                 dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
     readings.append(Reading("as stored", plain, as_stored))
