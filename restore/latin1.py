@@ -93,5 +93,11 @@ class Latin1Index:
 
     @functools.lru_cache(maxsize=50_000)
     def forms(self, word: str) -> tuple[str, ...]:
-        """Syllables (lower case, commonest first) a Latin-1 OCR may have written as ``word``."""
-        return tuple(self._index.get(word.lower(), ()))
+        """Syllables (lower case, commonest first) a Latin-1 OCR may have written as ``word``.  The index
+        holds the projections of the canonical spellings; a word written whole in the other tone placement
+        ("hoà", "thuý": no projection of any canonical syllable) is looked up as its canonical spelling."""
+        low = word.lower()
+        hit = self._index.get(low)
+        if hit is None:
+            hit = self._index.get(vn.normalise_tones(low), ())
+        return tuple(hit)

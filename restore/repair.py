@@ -437,7 +437,10 @@ class Restorer:
                 upper = sum(ch.isupper() for ch in pos.text)  # "QUe", "clUNG"; not "Tu" (Tự do)
                 capital = heading and upper >= 2 and upper * 2 >= len(pos.text)
                 after = vn.to_style(vn.apply_case(pos.text.upper() if capital else pos.text, choice), style)
-            if after == pos.text:
+            # candidates are in the canonical style and ``after`` in the document's: a word that differs from
+            # it only by where the tone mark sits (khoẻ / khỏe in a document that mostly writes hóa) is the
+            # word as written, in its own style, and stays
+            if after == pos.text or vn.normalise_tones(after) == vn.normalise_tones(pos.text):
                 continue
             needed = min_confidence
             label = by_start[pos.start].label

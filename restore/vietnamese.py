@@ -12,8 +12,9 @@ the style-bearing syllables in ``uts-vlc-legal``, 100 % in the news sample,
 86 % in viwiki), so normalising to it changes the fewest bytes of the
 documents we OCR.  Candidate
 forms (`accent_variants`) and `normalise_tones` use :data:`CANONICAL_STYLE`;
-callers convert a repaired document back to its own style with
-``to_style(text, detect_style(original))``.
+repair writes the words it restores in the document's own style
+(``to_style(word, detect_style(original))``) and never rewrites a word that
+differs from its correction only by tone placement: a document may mix both.
 """
 
 from __future__ import annotations
