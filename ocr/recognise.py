@@ -18,6 +18,10 @@ from .document import Box, Line, Word
 COLUMN_GAP = 2.0
 #: lines Tesseract itself barely believes (mean word confidence) are stamp or pen debris
 MIN_LINE_CONFIDENCE = 30.0
+#: marks that are never print on their own in an official letter, only specks and rules
+SPECK_MARKS = "_|ˆ~`¬"
+#: a mark-only word read with less confidence than this is a speck
+MIN_SPECK_CONFIDENCE = 50.0
 
 
 def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300) -> list[Line]:
@@ -38,9 +42,20 @@ def drop_debris(lines: list[Line]) -> tuple[list[Line], list[str]]:
     return kept, dropped
 
 
+def is_speck(text: str, confidence: float) -> bool:
+    """A "word" read off a speck or a rule: no letter or digit, and made of rule-like marks or barely
+    believed.  Left in a line it bridges the gutter between two header columns ("QUỐC HỘI _ .__
+    CỘNG HÒA ..."); a list dash, an ellipsis or a form's dotted blank read with confidence stays."""
+    if any(ch.isalnum() for ch in text):
+        return False
+    return any(ch in SPECK_MARKS for ch in text) or confidence < MIN_SPECK_CONFIDENCE
+
+
 def lines_from_words(tsv: list[tesseract.TsvWord]) -> list[Line]:
     groups: dict[tuple[int, int, int], list[tesseract.TsvWord]] = {}
     for w in tsv:
+        if is_speck(w.text, w.conf):
+            continue
         groups.setdefault((w.block, w.par, w.line), []).append(w)
     lines: list[Line] = []
     for key in groups:  # dicts keep Tesseract's order
@@ -57,5 +72,6 @@ def lines_from_words(tsv: list[tesseract.TsvWord]) -> list[Line]:
 
 
 def _line(words: list[tesseract.TsvWord]) -> Line:
-    out = [Word(w.text, Box(w.left, w.top, w.width, w.height), round(w.conf, 1)) for w in words]
+    # an underscore glued to a word's end is a speck or a rule touching it ("_QUỐC"), never print
+    out = [Word(w.text.strip("_") or w.text, Box(w.left, w.top, w.width, w.height), round(w.conf, 1)) for w in words]
     return Line(words=out, box=Box.union([w.box for w in out]))

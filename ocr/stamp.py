@@ -64,3 +64,77 @@ def read(pixels: np.ndarray, lang: str = "vie", dpi: int = 300) -> tuple[list[Li
                       wd.confidence) for wd in ln.words]
         shifted.append(Line(words, Box.union([wd.box for wd in words])))
     return shifted, where
+
+
+# ---------------------------------------------------------------- framed boxes on any page
+
+
+#: a framed box (received stamp, digital-signature box) starts in this top share of the page
+FRAME_TOP_SHARE = 0.15
+#: its frame is at most this share of the page width
+MAX_FRAME_WIDTH = 0.45
+
+
+def find_frames(binary: np.ndarray, xheight: float) -> list[tuple[int, int, int, int]]:
+    """(left, top, width, height) of the rectangular frames near the top of an upright page.
+
+    On a grey or black-and-white scan the received stamp has no colour to tell it by; its frame
+    does: a rectangle a few lines tall in the top margin, which no body text draws.  A stamp pad
+    leaves the frame broken and faded, so a frame is a long top rule with an upright rule hanging
+    from one of its ends (the motto's underline has none); the longest side says how tall it is.
+    """
+    h, w = binary.shape
+    top = (binary[: int(h * FRAME_TOP_SHARE)] == 0).astype(np.uint8)
+    xh = max(4, int(round(xheight)))
+    bridged = cv2.morphologyEx(top, cv2.MORPH_CLOSE, np.ones((1, xh // 2 + 1), np.uint8))
+    rules = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((1, 5 * xh), np.uint8))
+    bridged = cv2.morphologyEx(top, cv2.MORPH_CLOSE, np.ones((xh // 2 + 1, 1), np.uint8))
+    posts = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((2 * xh, 1), np.uint8))
+    horizontal = _segments(rules)
+    vertical = _segments(posts)
+    frames = []
+    for x0, y0, x1, y1 in horizontal:
+        if not 8 * xh <= x1 - x0 <= MAX_FRAME_WIDTH * w:
+            continue
+        hanging = [v for v in vertical if v[1] <= y1 + xh and v[3] - y0 >= 2.5 * xh
+                   and (abs(v[0] - x0) <= xh or abs(v[2] - x1) <= xh)]
+        if not hanging:
+            continue
+        bottom = max(v[3] for v in hanging)  # the sides say how tall: text below may look like a rule
+        if 2.5 * xh <= bottom - y0 <= 12 * xh and not any(_inside((x0, y0, x1, bottom), f) for f in frames):
+            frames.append((x0, y0, x1 - x0, bottom - y0))
+    return frames
+
+
+def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) of each connected piece of a mask."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + bw), int(y + bh)) for x, y, bw, bh, _ in stats[1:]]
+
+
+def _inside(a: tuple[int, int, int, int], frame: tuple[int, int, int, int]) -> bool:
+    x, y, bw, bh = frame
+    return a[0] >= x - 5 and a[1] >= y - 5 and a[2] <= x + bw + 5 and a[3] <= y + bh + 5
+
+
+def read_box(grey: np.ndarray, box: tuple[int, int, int, int], lang: str = "vie",
+             dpi: int = 300) -> list[Line]:
+    """The lines inside a framed box, read on their own (boxes in page pixels)."""
+    x, y, bw, bh = box
+    pad = 6
+    crop = grey[y + pad:y + bh - pad, x + pad:x + bw - pad]
+    if crop.size == 0:
+        return []
+    image = cv2.copyMakeBorder(crop, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+    out = []
+    for ln in recognise.recognise(image, lang=lang, psm=6, dpi=dpi):
+        words = [Word(wd.text, Box(wd.box.left + x + pad - 20, wd.box.top + y + pad - 20, wd.box.width,
+                                   wd.box.height), wd.confidence) for wd in ln.words]
+        out.append(Line(words, Box.union([wd.box for wd in words])))
+    return out
+
+
+def is_received_stamp(lines: list[Line]) -> bool:
+    """The received stamp says ĐẾN (and Số / Ngày); a digital-signature box says who signed."""
+    words = {w.text.strip(":.").upper() for ln in lines for w in ln.words}
+    return "ĐẾN" in words or {"SỐ", "NGÀY"} <= words

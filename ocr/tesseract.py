@@ -117,10 +117,14 @@ class TsvWord:
     text: str
 
 
-def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300) -> list[TsvWord]:
-    """Words with boxes and confidences from Tesseract's TSV output."""
+def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300,
+              whitelist: str | None = None) -> list[TsvWord]:
+    """Words with boxes and confidences from Tesseract's TSV output (only ``whitelist``'s characters
+    when one is given)."""
     # dpi None: Tesseract estimates the resolution from the text itself
     config = f"--psm {psm}{'' if dpi is None else f' --dpi {dpi}'} -c preserve_interword_spaces=0"
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
     try:
         with _uncompressed(image) as path:
             data = pytesseract.image_to_data(

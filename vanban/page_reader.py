@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 
 from restore import vietnamese as vn
-from ocr import clean, deskew, geometry, language, layout, load, orient, poppler, recognise, resolution, stamp, tesseract
+from ocr import (clean, deskew, geometry, language, layout, load, orient, page_number, poppler, recognise, resolution,
+                 stamp, tesseract)
 from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Line, Page, StageReport, Word
 
@@ -156,16 +157,53 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         binary = _step(stages, "despeckle", options.despeckle,
                        lambda b: clean.despeckle(b, rep["noise_sigma"]), binary)
         for_ocr = clean.mask_to_print(grey, binary)
+        for_ocr = _framed_boxes(for_ocr, binary, xheight, dpi, options, stages)
     else:
         stages.append(StageReport("binarise", False))
         stages.append(StageReport("despeckle", False))
         for_ocr = grey
     lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=options.psm, dpi=dpi))
+    number = _page_number(for_ocr, lines, xheight, dpi, options) if options.binarise else None
+    if number is not None:
+        lines.insert(0, number)
     stages.append(StageReport("recognise", True, {"engine": f"tesseract {tesseract.info().version}",
                                                   "lang": options.lang, "psm": options.psm,
-                                                  "lines": len(lines), "dropped_debris": debris}))
+                                                  "lines": len(lines), "dropped_debris": debris,
+                                                  "page_number": number.text if number else None}))
     name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
     return Reading(name, lines, for_ocr, turn, angle, stages)
+
+
+def _page_number(for_ocr: np.ndarray, lines: list[Line], xheight: float, dpi: int, options: Options) -> Line | None:
+    """The page number Tesseract passed over at the top centre, read on its own."""
+    if not lines:
+        return None
+    binary = np.where(for_ocr < 128, 0, 255).astype(np.uint8)
+    box = page_number.find(binary, min(ln.box.top for ln in lines), xheight)
+    return page_number.read(for_ocr, box, lang=options.lang, dpi=dpi) if box is not None else None
+
+
+def _framed_boxes(for_ocr: np.ndarray, binary: np.ndarray, xheight: float, dpi: int, options: Options,
+                  stages: list[StageReport]) -> np.ndarray:
+    """Framed boxes at the top of the page (a received stamp on a grey scan, a digital-signature box)
+    are read on their own, recorded, and taken out of the page text."""
+    frames = stamp.find_frames(binary, xheight)
+    if not frames:
+        return for_ocr
+    out = for_ocr.copy()
+    boxes = []
+    for box in frames:
+        lines = stamp.read_box(for_ocr, box, lang=options.lang, dpi=dpi)
+        kind = "received_stamp" if stamp.is_received_stamp(lines) else "framed_box"
+        x, y, bw, bh = box
+        out[y:y + bh, x:x + bw] = 255
+        boxes.append({"kind": kind, "box": list(box), "lines": [
+            {"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
+        if kind == "received_stamp" and not any(s.stage == "received_stamp" for s in stages):
+            stages.append(StageReport("received_stamp", True, {"box": list(box), "frame": "recognised image",
+                                                               "lines": boxes[-1]["lines"]}))
+    stages.append(StageReport("boxes", True, {"boxes": boxes}))
+    return out
 
 
 def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, options: Options,
