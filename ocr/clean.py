@@ -92,7 +92,12 @@ def printed_in_colour(ink: np.ndarray, xheight: float) -> np.ndarray:
         if rw < 6 * xheight or rh > 2.6 * xheight:
             continue
         inside = any(fx <= rx and fy <= ry and rx + rw <= fx2 and ry + rh <= fy2 for fx, fy, fx2, fy2 in frames)
-        keep[j] = not inside
+        # a stamp's frame, broken or half off the crop, still runs above or below its lines, a line
+        # or more away and wider than they are; an underline sits right under its title
+        framed = any(min(fx2, rx + rw) - max(fx, rx) > 0.5 * rw and fx2 - fx > rw + 2 * xheight
+                     and (0.8 * xheight < ry - fy2 < 6 * xheight or 0.8 * xheight < fy - (ry + rh) < 6 * xheight)
+                     for fx, fy, fx2, fy2 in frames)
+        keep[j] = not inside and not framed
     printed = keep[row_labels].astype(bool) & (letters > 0)
     if printed.any():  # with their diacritics: the small blobs just above and below the letters
         small = np.concatenate(([False], (h < 0.5 * xheight) & (w < xheight)))[labels]
@@ -116,7 +121,8 @@ def fringe_share(ink: np.ndarray, chroma: np.ndarray, grey: np.ndarray) -> float
 
 def _percentile_u8(values: np.ndarray, q: float) -> int:
     """``int(np.percentile(values, q))`` for uint8 values, from a histogram instead of a sort."""
-    counts = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    flat = np.ascontiguousarray(values).reshape(-1, 1)
+    counts = np.cumsum(cv2.calcHist([flat], [0], None, [256], [0, 256]).ravel().astype(np.int64))
     rank = q / 100 * (counts[-1] - 1)
     low, high = int(np.floor(rank)), int(np.ceil(rank))
     at = lambda k: int(np.searchsorted(counts, k, side="right"))  # noqa: E731  (value of the k-th smallest)
@@ -133,7 +139,7 @@ def normalise_illumination(grey: np.ndarray) -> tuple[np.ndarray, Report]:
     background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
     ratio = grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0)
     flat = np.clip(ratio * 255.0, 0, 255)
-    dark = float(np.percentile(flat, 0.5))
+    dark = float(_percentile_u8(flat.astype(np.uint8), 0.5))  # a histogram, not a sort of 9 Mpx
     stretch = dark > 40 and dark < 200
     if stretch:  # faint print: spread [dark, 255] over the full range
         flat = np.clip((flat - dark) * (255.0 / (255.0 - dark)), 0, 255)
@@ -142,8 +148,8 @@ def normalise_illumination(grey: np.ndarray) -> tuple[np.ndarray, Report]:
 
 def noise_level(grey: np.ndarray) -> float:
     """Robust sigma of pixel noise (median absolute Laplacian), for choosing a denoise step."""
-    lap = cv2.Laplacian(grey, cv2.CV_32F, ksize=1)
-    return float(np.median(np.abs(lap)) * 1.4826 / 2.0)
+    lap = cv2.convertScaleAbs(cv2.Laplacian(grey, cv2.CV_16S, ksize=1))  # |integer Laplacian|, capped at 255
+    return float(_percentile_u8(lap, 50) * 1.4826 / 2.0)
 
 
 def binarise(grey: np.ndarray) -> tuple[np.ndarray, Report]:

@@ -16,7 +16,7 @@ import numpy as np
 #: photos and pages laid on a scanner at a slant come up to 45 degrees off (past that, it is a quarter
 #: turn plus a smaller angle: orientation takes the quarter turn)
 MAX_ANGLE = 45.0
-MAX_POINTS = 120_000
+MAX_POINTS = 60_000
 #: skews up to this are usual; a larger angle wins only by this margin in sharpness (a short page
 #: with a seal and a signature, or speckle, can peak anywhere)
 USUAL_ANGLE = 15.0

@@ -40,7 +40,7 @@ def quick_orientation(binary: np.ndarray) -> tuple[int, dict[str, Any]] | None:
     xs, ys = deskew.ink_points(binary)
     if len(xs) < MIN_POINTS:
         return None
-    _, horizontal = deskew.sharpest_angle(xs, ys)
+    angle, horizontal = deskew.sharpest_angle(xs, ys)
     _, vertical = deskew.sharpest_angle(ys, xs)
     axis = horizontal / max(vertical, 1.0)
     if axis >= MIN_AXIS_RATIO:
@@ -48,9 +48,9 @@ def quick_orientation(binary: np.ndarray) -> tuple[int, dict[str, Any]] | None:
     elif axis <= MAX_SIDEWAYS_RATIO:
         sideways = True
         xs, ys = deskew.ink_points(rotate_upright(binary, 90))
+        angle, _ = deskew.sharpest_angle(xs, ys)
     else:
         return None
-    angle, _ = deskew.sharpest_angle(xs, ys)
     ascent = float(ascent_ratio(deskew.row_profile(xs, ys, angle)))
     if ascent >= MIN_ASCENT_RATIO:
         flipped = False
@@ -59,8 +59,10 @@ def quick_orientation(binary: np.ndarray) -> tuple[int, dict[str, Any]] | None:
     else:
         return None
     turn = (90 if sideways else 0) + (180 if flipped else 0)
+    # a half turn keeps the lines' slant, so ``angle`` is the skew of the page once turned: deskew
+    # need not measure it again
     return turn, {"method": "projection", "rotate": turn, "axis_ratio": round(axis, 2),
-                  "ascent_ratio": round(ascent, 2)}
+                  "ascent_ratio": round(ascent, 2), "skew": angle}
 
 
 def ascent_ratio(profile: np.ndarray) -> float:

@@ -86,3 +86,17 @@ def test_a_stamp_in_a_frame_is_ink(colour):
         draw.text((240, 180 + 100 * k), text, font=font, fill=colour)
     grey, report = clean.to_grey_without_ink(np.asarray(img))
     assert (grey < 128).sum() < 100 and report["colour_print_pixels"] == 0
+
+
+def test_a_stamp_with_a_broken_frame_is_ink():
+    """A stamp pad leaves the sides out; the top and bottom rules, wider than the lines between
+    them, still say it is a stamp (samples/stamped.png: its "ĐẾN" and date were kept as print)."""
+    img = Image.new("RGB", (1600, 800), "white")
+    draw = ImageDraw.Draw(img)
+    draw.line((150, 150, 1150, 150), fill=BLUE, width=8)
+    draw.line((150, 600, 1150, 600), fill=BLUE, width=8)
+    font = ImageFont.truetype(BOLD, 50)
+    for k, text in enumerate(("VĂN PHÒNG", "ĐẾN", "Số: 14", "Ngày: 10/01/2024")):
+        draw.text((300, 200 + 95 * k), text, font=font, fill=BLUE)
+    grey, report = clean.to_grey_without_ink(np.asarray(img))
+    assert (grey < 128).sum() < 100 and report["colour_print_pixels"] == 0

@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
-from .pipeline import BOX_FORMATS, Options, run_batch, write_outputs
+from .pipeline import BOX_FORMATS, Options, PagePool, run_batch, write_outputs
 from .progress import NullProgress
 
 STATES = ("queued", "running", "done", "failed")
@@ -375,7 +375,8 @@ class LeaseKeeper:
         self._thread.join()
 
 
-def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Options, lease_seconds: float) -> str:
+def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Options, lease_seconds: float,
+            pool: PagePool | None = None) -> str:
     """Run one queued job through the pipeline (the body of the queue's task); returns its final state,
     or ``skipped`` when another worker has it or it is already finished."""
     job = store.claim(job_id, worker, lease_seconds)
@@ -388,7 +389,7 @@ def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Optio
     start = time.monotonic()
     try:
         with LeaseKeeper(store, job_id, worker, lease_seconds):
-            batch = run_batch([str(source)], None, options, progress)
+            batch = run_batch([str(source)], None, options, progress, pool=pool)
         result = batch.files[0]
         warnings = [w.replace(str(source), job.filename) for w in result.warnings]
         if result.status == "done":

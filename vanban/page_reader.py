@@ -145,8 +145,13 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     else:
         turn = 0
         stages.append(StageReport("orient", False))
+    measured = rep.get("skew") if options.orient and not given else None
     if options.deskew:
-        angle, rep = deskew.estimate(binary)
+        if measured is not None:  # orientation found it on the same print
+            angle, rep = measured, {"angle": measured, "applied": abs(measured) >= deskew.MIN_CORRECTION,
+                                    "measured_by": "orient"}
+        else:
+            angle, rep = deskew.estimate(binary)
         grey = deskew.rotate(grey, angle)
         stages.append(StageReport("deskew", True, rep))
     else:
@@ -178,8 +183,9 @@ def _page_number(for_ocr: np.ndarray, lines: list[Line], xheight: float, dpi: in
     """The page number Tesseract passed over at the top centre, read on its own."""
     if not lines:
         return None
-    binary = np.where(for_ocr < 128, 0, 255).astype(np.uint8)
-    box = page_number.find(binary, min(ln.box.top for ln in lines), xheight)
+    first_top = min(ln.box.top for ln in lines)
+    binary = np.where(for_ocr[:max(0, first_top)] < 128, 0, 255).astype(np.uint8)  # only where it can be
+    box = page_number.find(binary, first_top, xheight)
     return page_number.read(for_ocr, box, lang=options.lang, dpi=dpi) if box is not None else None
 
 
@@ -285,7 +291,7 @@ def _step(stages: list[StageReport], name: str, enabled: bool,
 def _plain_grey(pixels: np.ndarray) -> np.ndarray:
     if pixels.ndim == 2:
         return pixels
-    return (pixels[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
+    return cv2.cvtColor(np.ascontiguousarray(pixels[..., :3]), cv2.COLOR_RGB2GRAY)
 
 
 def _text_layer_page(source: load.SourceInfo, number: int, options: Options,

@@ -9,9 +9,11 @@ when several pages run at once.
 from __future__ import annotations
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
 import json
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 import unicodedata
@@ -30,13 +32,48 @@ from .page_reader import process_page
 
 #: the names callers use through this module (options and the page reader live in their own)
 __all__ = ["BOX_FORMATS", "DEFAULT_FORMATS", "FORMATS", "SCAN_SUFFIXES", "Options", "parse_formats", "process_page",
-           "run_batch", "write_outputs", "FileResult", "BatchResult", "repair_ocr_text", "repair_heard", "word_spans"]
+           "run_batch", "write_outputs", "PagePool", "FileResult", "BatchResult", "repair_ocr_text", "repair_heard", "word_spans"]
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
 from .register import csv_row, empty_register, to_json
 from .register_io import metadata_of, write_register
 
 # ---------------------------------------------------------------- workers
+
+
+class PagePool:
+    """Page processes that outlive one batch.  The service and the watcher keep one for their
+    lifetime, so a worker's start-up (Python, numpy, OpenCV, the imports of every stage) is paid
+    once, not once per uploaded file; ``run_batch`` without one starts and stops its own."""
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+        self._lock = threading.Lock()
+        self._executor = self._start()
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_init_worker)
+
+    def submit(self, fn: Callable, *args: Any) -> cf.Future:
+        """Submit a page; a pool broken by a dead worker (killed, out of memory) is started again."""
+        with self._lock:
+            try:
+                return self._executor.submit(fn, *args)
+            except BrokenProcessPool:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start()
+                return self._executor.submit(fn, *args)
+
+    def close(self) -> None:
+        with self._lock:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "PagePool":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
 
 
 def _init_worker() -> None:
@@ -160,10 +197,12 @@ def run_batch(
     options: Options,
     progress: Progress | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    pool: PagePool | None = None,
 ) -> BatchResult:
     """OCR every input; ``outdir=None`` keeps results in memory (for stdout and the service).
 
-    Inputs whose outputs already exist are skipped unless ``options.force``.
+    Inputs whose outputs already exist are skipped unless ``options.force``.  Pages run in ``pool``
+    when one is given (a long-running caller's), else in page processes of this batch's own.
     """
     progress = progress or NullProgress()
     start = time.monotonic()
@@ -195,7 +234,12 @@ def run_batch(
         progress.add_total(source.pages)
 
     if todo:
-        results.extend(_run_pages(todo, options, progress, on_result))
+        if pool is not None:
+            results.extend(_run_pages(todo, options, progress, on_result, pool))
+        else:
+            workers = max(1, min(options.jobs, sum(s.pages for s, _ in todo)))
+            with PagePool(workers) as own:
+                results.extend(_run_pages(todo, options, progress, on_result, own))
     order = {str(p): i for i, (p, _) in enumerate(found)}
     results.sort(key=lambda r: order.get(r.path, -1))
     if outdir is not None and found:
@@ -214,53 +258,51 @@ def _write_register(outdir: Path, results: list[FileResult], progress: Progress)
 
 
 def _run_pages(todo: list[tuple[load.SourceInfo, Path | None]], options: Options, progress: Progress,
-               on_result: Callable[[FileResult], None] | None) -> list[FileResult]:
+               on_result: Callable[[FileResult], None] | None, pool: PagePool) -> list[FileResult]:
     pages: dict[str, dict[int, PageOutcome]] = {s.path: {} for s, _ in todo}
     by_path = {s.path: (s, stem) for s, stem in todo}
     jobs = ((s, n) for s, _ in todo for n in range(1, s.pages + 1))
     finished: list[FileResult] = []
-    workers = max(1, min(options.jobs, sum(s.pages for s, _ in todo)))
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
-        pending: dict[cf.Future, tuple[load.SourceInfo, int]] = {}
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < 2 * workers:
-                try:
-                    source, number = next(jobs)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending[pool.submit(_page_job, source, number, options)] = (source, number)
-            if not pending:
+    workers = pool.workers
+    pending: dict[cf.Future, tuple[load.SourceInfo, int]] = {}
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < 2 * workers:
+            try:
+                source, number = next(jobs)
+            except StopIteration:
+                exhausted = True
                 break
-            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in done:
-                source, number = pending.pop(fut)
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # the worker process died (killed, out of memory)
-                    outcome = PageOutcome(source.path, number,
-                                          error=f"{source.path} page {number}: worker process died ({exc})",
-                                          exit_code=int(ExitCode.OCR_ERROR))
-                pages[source.path][number] = outcome
-                progress.advance(1)
-                if outcome.page:
-                    for w in outcome.page.warnings:
-                        progress.note(f"warning: {source.path}: {w}")
-                if len(pages[source.path]) == source.pages:
-                    src, stem = by_path[source.path]
-                    done_pages = pages.pop(source.path)
-                    result = _finish(src, stem, done_pages, options)
-                    if result.error:
-                        progress.note(f"error: {result.error}")
-                    noted = {w for o in done_pages.values() if o.page for w in o.page.warnings}
-                    for w in result.warnings:
-                        if w not in noted:  # written by the outputs (PDF decrypted, not PDF/A, ...)
-                            progress.note(f"warning: {w}")
-                    finished.append(result)
-                    if on_result:
-                        on_result(result)
+            pending[pool.submit(_page_job, source, number, options)] = (source, number)
+        if not pending:
+            break
+        done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        for fut in done:
+            source, number = pending.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                outcome = PageOutcome(source.path, number,
+                                      error=f"{source.path} page {number}: worker process died ({exc})",
+                                      exit_code=int(ExitCode.OCR_ERROR))
+            pages[source.path][number] = outcome
+            progress.advance(1)
+            if outcome.page:
+                for w in outcome.page.warnings:
+                    progress.note(f"warning: {source.path}: {w}")
+            if len(pages[source.path]) == source.pages:
+                src, stem = by_path[source.path]
+                done_pages = pages.pop(source.path)
+                result = _finish(src, stem, done_pages, options)
+                if result.error:
+                    progress.note(f"error: {result.error}")
+                noted = {w for o in done_pages.values() if o.page for w in o.page.warnings}
+                for w in result.warnings:
+                    if w not in noted:  # written by the outputs (PDF decrypted, not PDF/A, ...)
+                        progress.note(f"warning: {w}")
+                finished.append(result)
+                if on_result:
+                    on_result(result)
     return finished
 
 

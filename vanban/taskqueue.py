@@ -18,7 +18,7 @@ from huey.api import Huey
 from huey.consumer import Consumer
 
 from .jobs import JobStore, WorkerIdentity, run_job
-from .pipeline import Options
+from .pipeline import Options, PagePool
 from .settings import ServiceSettings
 
 log = logging.getLogger("vanban.queue")
@@ -36,6 +36,8 @@ class JobQueue:
     store: JobStore
     settings: ServiceSettings
     worker: WorkerIdentity
+    #: page processes shared by the worker threads while they run (see ``WorkerPool``)
+    pages: PagePool | None = None
 
     def enqueue(self, job_id: str) -> None:
         self.huey.enqueue(self._task.s(job_id))
@@ -63,7 +65,7 @@ class JobQueue:
                        pdfa=self.settings.pdfa)
 
     def _run(self, job_id: str) -> str:
-        state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds)
+        state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds, self.pages)
         log.info("job %s: %s", job_id, state)
         return state
 
@@ -93,6 +95,7 @@ class WorkerPool:
 
     def __init__(self, queue: JobQueue, workers: int):
         self.queue = queue
+        self.workers = workers
         self.consumer = _QuietConsumer(queue.huey, workers=workers, worker_type="thread", periodic=False,
                                        initial_delay=0.05, max_delay=MAX_POLL_SECONDS, backoff=1.5,
                                        check_worker_health=True)
@@ -105,6 +108,7 @@ class WorkerPool:
             self.queue.store.purge(self.queue.settings.keep_days * 86400)
         except Exception:  # Redis not up yet: start anyway, housekeeping tries again in a moment
             log.exception("could not look for unfinished jobs at start; will try again")
+        self.queue.pages = PagePool(self.workers)  # page processes started once, not once per job
         self.consumer.start()
         self._housekeeper.start()
 
@@ -112,6 +116,9 @@ class WorkerPool:
         """Stop taking jobs; a job cut short stays running and is taken up again after its lease."""
         self._stop.set()
         self.consumer.stop(graceful=False)
+        if self.queue.pages is not None:
+            self.queue.pages.close()
+            self.queue.pages = None
 
     def wait(self) -> None:
         """Block until ``stop`` (for ``vanban worker``), checking that worker threads are alive."""

@@ -30,7 +30,7 @@ from pathlib import Path
 from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
-from .pipeline import SCAN_SUFFIXES, FileResult, Options, run_batch, write_outputs
+from .pipeline import SCAN_SUFFIXES, FileResult, Options, PagePool, run_batch, write_outputs
 from .register_io import write_register
 
 log = logging.getLogger("vanban.watch")
@@ -114,6 +114,8 @@ class FolderWatcher:
         self._seen: dict[str, _Seen] = {}
         self._ocr_errors: dict[str, int] = {}  # sha256 -> tries that ended in OCR_ERROR
         self.wake = threading.Event()
+        #: page processes kept while ``run`` loops (start-up paid once); None: one per pass
+        self.pool: PagePool | None = None
 
     # ------------------------------------------------------------ one pass
 
@@ -175,7 +177,7 @@ class FolderWatcher:
             if outcome is not None:
                 outcomes.append(outcome)
 
-        run_batch([str(p) for p, _, _ in ready], None, self.settings.options, on_result=finished)
+        run_batch([str(p) for p, _, _ in ready], None, self.settings.options, on_result=finished, pool=self.pool)
         if any(o.status == "done" for o in outcomes):
             try:  # the register of every result in OUT, rewritten after each pass that added one
                 write_register(self.settings.outbox)
@@ -262,6 +264,7 @@ class FolderWatcher:
         """Scan until ``stop`` is set: on file events (or every ``poll`` seconds), and often while a file settles."""
         observer = None if self.settings.poll else _start_observer(self.settings.inbox, self.wake)
         idle = self.settings.poll or (EVENT_RESCAN_SECONDS if observer else 2.0)
+        self.pool = PagePool(self.settings.options.jobs)
         try:
             while not stop.is_set():
                 self.wake.clear()
@@ -275,6 +278,8 @@ class FolderWatcher:
                 else:
                     self.wake.wait(wait)
         finally:
+            self.pool.close()
+            self.pool = None
             if observer is not None:
                 observer.stop()
                 observer.join()
