@@ -136,7 +136,8 @@ def describe(row: dict) -> str:
     load = st.get("load", {}).get("details", {})
     res = st.get("resolution", {}).get("details", {})
     if res.get("estimated_dpi"):
-        bits.append(f"{res['estimated_dpi']} dpi est.")
+        factor = res.get("factor", 1.0)
+        bits.append(f"print at {res['estimated_dpi']} dpi" + (f", resized x{factor:.2f}" if factor != 1.0 else ""))
     elif load.get("dpi"):
         bits.append(f"{load['dpi']} dpi")
     turn = st.get("orient", {}).get("details", {}).get("rotate")

@@ -8,6 +8,8 @@ Tesseract.  Its lines are reported beside the page, not in it.
 
 from __future__ import annotations
 
+import unicodedata
+
 import cv2
 import numpy as np
 
@@ -136,5 +138,11 @@ def read_box(grey: np.ndarray, box: tuple[int, int, int, int], lang: str = "vie"
 
 def is_received_stamp(lines: list[Line]) -> bool:
     """The received stamp says ĐẾN (and Số / Ngày); a digital-signature box says who signed."""
-    words = {w.text.strip(":.").upper() for ln in lines for w in ln.words}
-    return "ĐẾN" in words or {"SỐ", "NGÀY"} <= words
+    words = {_fold(w.text.strip(":.")) for ln in lines for w in ln.words}
+    return "DEN" in words or {"SO", "NGAY"} <= words
+
+
+def _fold(word: str) -> str:
+    """Upper case without marks: the stamp's small print often loses them ("ĐEN")."""
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+    return bare.replace("Đ", "D").replace("đ", "d").upper()
