@@ -33,6 +33,7 @@ bench: system-deps venv
 	$(BIN)/python bench/ocr_repair_bench.py build/ocr-pairs/heldout.jsonl --out docs/benchmarks.md
 	$(BIN)/python bench/register_bench.py --set both --levels clean office --docs 30 --out build/register-bench
 	$(BIN)/python bench/scan_bench.py --split heldout --ocrmypdf --out docs/benchmarks.md
+	$(BIN)/python bench/real_inputs_bench.py --out docs/benchmarks.md
 
 # Load test of `vanban serve` on loopback (50 one-page uploads, 8 clients); updates the Service section.
 bench-service: system-deps venv
