@@ -163,3 +163,19 @@ def test_a_received_stamp_on_a_grey_scan_stays_out_of_the_text(tmp_path):
     stamp = next(s for s in result.stages if s.stage == "received_stamp")
     assert "1234" in " ".join(w for ln in stamp.details["lines"] for w, _ in ln["words"])
     assert cer(result.text, ground_truth("clean.png")) <= 0.005
+
+
+def test_the_page_number_at_the_top_centre_is_read(tmp_path):
+    """Tesseract's segmentation passes over a lone number in the top margin; vanban reads it there."""
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.open(SAMPLES / "clean.png").convert("L")
+    page = Image.new("L", (img.width, img.height + 250), 255)
+    page.paste(img, (0, 250))
+    serif = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 56)
+    ImageDraw.Draw(page).text((img.width // 2, 120), "12", font=serif, fill=0, anchor="ma")
+    path = tmp_path / "page-12.png"
+    page.save(path, dpi=(300, 300))
+    result = process_page(load.inspect(str(path)), 1, Options(jobs=1))
+    assert result.text.split("\n")[0] == "12"
+    assert cer(result.text, "12\n" + ground_truth("clean.png")) <= 0.005
