@@ -98,6 +98,18 @@ def test_despeckle_cleans_noisy_scans_and_leaves_clean_ones_alone():
     assert report["specks_removed"] == 0 and np.array_equal(same, img)
 
 
+def test_lone_dots_go_on_noisy_scans_and_a_dau_nang_stays():
+    img = np.full((300, 600), 255, np.uint8)
+    img[100:128, 200:220] = 0  # a letter, x-height 28 px
+    img[136:141, 207:212] = 0  # its dấu nặng, 8 px below
+    img[250:255, 450:455] = 0  # a dot of dirt far from any letter
+    out, report = clean.despeckle(img, noise_sigma=12.0, xheight=28.0)
+    assert report["lone_dots_removed"] == 1
+    assert (out[136:141, 207:212] == 0).all() and (out[250:255, 450:455] == 255).all()
+    same, _ = clean.despeckle(img, noise_sigma=0.5, xheight=28.0)
+    assert np.array_equal(same, img)
+
+
 def test_every_stage_is_recorded_and_can_be_switched_off():
     source = load.inspect(str(SAMPLES / "clean.png"))
     page = process_page(source, 1, Options(orient=False, deskew=False, remove_borders=False, despeckle=False))

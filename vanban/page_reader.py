@@ -160,7 +160,7 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         binary, rep = clean.binarise(grey)
         stages.append(StageReport("binarise", True, rep))
         binary = _step(stages, "despeckle", options.despeckle,
-                       lambda b: clean.despeckle(b, rep["noise_sigma"]), binary)
+                       lambda b: clean.despeckle(b, rep["noise_sigma"], xheight=xheight), binary)
         for_ocr = clean.mask_to_print(grey, binary)
         for_ocr = _framed_boxes(for_ocr, binary, xheight, dpi, options, stages)
     else:
