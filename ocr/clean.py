@@ -78,6 +78,18 @@ def printed_in_colour(ink: np.ndarray, xheight: float) -> np.ndarray:
     out tall or short) and a stamp's lines sit inside its frame, so their rows fail the test or are
     inside a large blob's box.
     """
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if len(rows) == 0:
+        return np.zeros_like(ink)
+    pad = int(3 * xheight)  # the work is done on the ink's bounding box: a stamp is a small part of a page
+    y0, y1 = max(0, rows[0] - pad), min(ink.shape[0], rows[-1] + pad + 1)
+    x0, x1 = max(0, cols[0] - pad), min(ink.shape[1], cols[-1] + pad + 1)
+    out = np.zeros_like(ink)
+    out[y0:y1, x0:x1] = _printed_rows(ink[y0:y1, x0:x1], xheight)
+    return out
+
+
+def _printed_rows(ink: np.ndarray, xheight: float) -> np.ndarray:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if n <= 1:
         return np.zeros_like(ink)
