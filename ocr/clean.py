@@ -24,7 +24,7 @@ INK_RIM_CHROMA = 28
 #: fringe of sub-pixel anti-aliased text (screenshots, web images), not ink of its own
 MAX_FRINGE_SHARE = 0.35
 #: specks (blobs under the despeckle area) per megapixel above which a scan is speckled
-MAX_SPECKS_PER_MPX = 500
+MAX_SPECKS_PER_MPX = 150
 #: on a noisy scan, blobs under this share of the x-height squared (a dot) farther than LONE_REACH
 #: x-heights from any larger blob are specks
 LONE_DOT_AREA = 0.05
