@@ -49,7 +49,7 @@ def sharpest_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float = MAX_ANGLE)
         hist = row_profile(px, py, angle, bin_px)
         return float(np.dot(hist, hist))
 
-    few = slice(None, None, max(1, len(xs) // COARSE_POINTS))  # the points are in no order that matters
+    few = slice(None, None, max(1, len(xs) // COARSE_POINTS))  # every k-th point: still spread over the page
     best, score = 0.0, 0.0
     for step, span, bin_px in ((0.5, max_angle, 4.0), (0.05, 0.6, 2.0), (0.01, 0.06, 1.0)):
         grid = np.arange(best - span, best + span + step / 2, step)

@@ -20,8 +20,8 @@ import numpy as np
 
 from . import clean
 
-#: x-height of 13.5 pt Liberation Serif / Times New Roman at 300 dpi, in pixels (measured on samples/clean.png)
-XHEIGHT_AT_300 = 28.4
+#: x-height of 13.5 pt body text at 300 dpi, in pixels
+XHEIGHT_AT_300 = clean.BODY_XHEIGHT
 #: the page must give this many blobs of the modal height, or the estimate is not trusted
 MIN_LETTERS = 60
 #: blobs taller than this (px) are rules, seals, pictures

@@ -57,15 +57,19 @@ def read(pixels: np.ndarray, lang: str = "vie", dpi: int = 300) -> tuple[list[Li
     crop = pixels[y:y + bh, x:x + bw, :3].astype(np.int16)
     chroma = crop.max(axis=2) - crop.min(axis=2)
     ink = ((crop[..., 2] - crop[..., 0]) > 15) & (chroma > 25)
-    image = np.where(ink, 0, 255).astype(np.uint8)
-    image = cv2.copyMakeBorder(image, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
-    lines = recognise.recognise(image, lang=lang, psm=6, dpi=dpi)
-    shifted = []
-    for ln in lines:
-        words = [Word(wd.text, Box(wd.box.left + x - 20, wd.box.top + y - 20, wd.box.width, wd.box.height),
-                      wd.confidence) for wd in ln.words]
-        shifted.append(Line(words, Box.union([wd.box for wd in words])))
-    return shifted, where
+    return _read_crop(np.where(ink, 0, 255).astype(np.uint8), x, y, lang, dpi), where
+
+
+def _read_crop(crop: np.ndarray, left: int, top: int, lang: str, dpi: int) -> list[Line]:
+    """The lines of a crop that starts at (left, top) on the page, read as one block, in page pixels."""
+    border = 20
+    image = cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT, value=255)
+    out = []
+    for ln in recognise.recognise(image, lang=lang, psm=6, dpi=dpi):
+        words = [Word(wd.text, Box(wd.box.left + left - border, wd.box.top + top - border, wd.box.width,
+                                   wd.box.height), wd.confidence) for wd in ln.words]
+        out.append(Line(words, Box.union([wd.box for wd in words])))
+    return out
 
 
 # ---------------------------------------------------------------- framed boxes on any page
@@ -124,16 +128,8 @@ def read_box(grey: np.ndarray, box: tuple[int, int, int, int], lang: str = "vie"
     """The lines inside a framed box, read on their own (boxes in page pixels)."""
     x, y, bw, bh = box
     pad = 6
-    crop = grey[y + pad:y + bh - pad, x + pad:x + bw - pad]
-    if crop.size == 0:
-        return []
-    image = cv2.copyMakeBorder(crop, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
-    out = []
-    for ln in recognise.recognise(image, lang=lang, psm=6, dpi=dpi):
-        words = [Word(wd.text, Box(wd.box.left + x + pad - 20, wd.box.top + y + pad - 20, wd.box.width,
-                                   wd.box.height), wd.confidence) for wd in ln.words]
-        out.append(Line(words, Box.union([wd.box for wd in words])))
-    return out
+    crop = grey[y + pad:y + bh - pad, x + pad:x + bw - pad]  # inside the frame's rules
+    return _read_crop(crop, x + pad, y + pad, lang, dpi) if crop.size else []
 
 
 def is_received_stamp(lines: list[Line]) -> bool:

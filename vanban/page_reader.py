@@ -203,8 +203,7 @@ def _framed_boxes(for_ocr: np.ndarray, binary: np.ndarray, xheight: float, dpi: 
         kind = "received_stamp" if stamp.is_received_stamp(lines) else "framed_box"
         x, y, bw, bh = box
         out[y:y + bh, x:x + bw] = 255
-        boxes.append({"kind": kind, "box": list(box), "lines": [
-            {"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
+        boxes.append({"kind": kind, "box": list(box), "lines": _lines_json(lines)})
         if kind == "received_stamp" and not any(s.stage == "received_stamp" for s in stages):
             stages.append(StageReport("received_stamp", True, {"box": list(box), "frame": "recognised image",
                                                                "lines": boxes[-1]["lines"]}))
@@ -227,15 +226,15 @@ def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, o
     plain = recognise.recognise(as_stored, lang=options.lang, psm=options.psm,
                                 dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
     readings.append(Reading("as stored", plain, as_stored))
-    scores = {r.name: round(reading_score(r.lines), 1) for r in readings}
+    scores = {r.name: reading_score(r.lines) for r in readings}
     kept = first
     for other in readings[1:]:
         # by a clear margin; a near-empty page (a last page's signature) by a wide one, so that it
         # does not take the seal's text instead
         margin = 2.0 if word_count(kept.lines) < FALLBACK_WORDS else ALTERNATIVE_MARGIN
-        if reading_score(other.lines) > margin * reading_score(kept.lines) + 1:
+        if scores[other.name] > margin * scores[kept.name] + 1:
             kept = other
-    report = {"scores": scores, "kept": kept.name,
+    report = {"scores": {name: round(score, 1) for name, score in scores.items()}, "kept": kept.name,
               "words": {r.name: word_count(r.lines) for r in readings}}
     return kept, report
 
@@ -274,8 +273,12 @@ def _received_stamp(pixels: np.ndarray, options: Options, dpi: int) -> StageRepo
     if where is None:
         return None
     return StageReport("received_stamp", True, {
-        "box": list(where),
-        "lines": [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]})
+        "box": list(where), "lines": _lines_json(lines)})
+
+
+def _lines_json(lines: list[Line]) -> list[dict]:
+    """Lines read apart from the page (stamps, framed boxes) as the JSON and the register keep them."""
+    return [{"box": asdict(ln.box), "words": [[w.text, w.confidence] for w in ln.words]} for ln in lines]
 
 
 def _step(stages: list[StageReport], name: str, enabled: bool,

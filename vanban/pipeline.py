@@ -9,7 +9,6 @@ when several pages run at once.
 from __future__ import annotations
 
 import concurrent.futures as cf
-from concurrent.futures.process import BrokenProcessPool
 import json
 import multiprocessing
 import os
@@ -17,6 +16,7 @@ import threading
 import time
 import traceback
 import unicodedata
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -29,14 +29,15 @@ from ocr.errors import ExitCode, OutputError, VanbanError
 from . import __version__
 from .options import BOX_FORMATS, DEFAULT_FORMATS, FORMATS, SCAN_SUFFIXES, Options, parse_formats
 from .page_reader import process_page
-
-#: the names callers use through this module (options and the page reader live in their own)
-__all__ = ["BOX_FORMATS", "DEFAULT_FORMATS", "FORMATS", "SCAN_SUFFIXES", "Options", "parse_formats", "process_page",
-           "run_batch", "write_outputs", "PagePool", "FileResult", "BatchResult", "repair_ocr_text", "repair_heard", "word_spans"]
 from .output import output_stems, write_atomic
 from .progress import NullProgress, Progress
 from .register import csv_row, empty_register, to_json
 from .register_io import metadata_of, write_register
+
+#: the names callers use through this module (options and the page reader live in their own)
+__all__ = ["BOX_FORMATS", "DEFAULT_FORMATS", "FORMATS", "SCAN_SUFFIXES", "Options", "parse_formats", "process_page",
+           "run_batch", "write_outputs", "PagePool", "FileResult", "BatchResult", "repair_ocr_text", "repair_heard",
+           "word_spans"]
 
 # ---------------------------------------------------------------- workers
 
