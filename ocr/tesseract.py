@@ -1,14 +1,20 @@
-"""Thin wrapper around the ``tesseract`` program (through pytesseract).
+"""Thin wrapper around Tesseract: its library through tesserocr, else the ``tesseract`` program.
 
 It checks that the program and its Vietnamese and OSD data are installed,
 runs orientation detection and recognition, and turns every failure into one
 of our exceptions with a message that says what to install or what went wrong.
+
+Recognition goes through tesserocr's library when it is installed: the model is loaded once per
+page process, not once per call, and the pixels are handed over without writing a file (on an A4
+page at 300 dpi the program takes 1.8 s where the library takes 1.25 s with the same Debian data).
+``VANBAN_TESSERACT=cli`` forces the program.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +30,8 @@ from PIL import Image
 from .errors import MissingDependencyError, OcrError
 
 MIN_VERSION = (4, 1)
+#: ``cli`` runs the tesseract program for every call even when tesserocr is installed
+ENGINE_ENV = "VANBAN_TESSERACT"
 #: seconds before one page's recognition is given up (a sane page takes < 30 s)
 PAGE_TIMEOUT = 300
 APT_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
@@ -122,18 +130,9 @@ def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | Non
     """Words with boxes and confidences from Tesseract's TSV output (only ``whitelist``'s characters
     when one is given)."""
     # dpi None: Tesseract estimates the resolution from the text itself
-    config = f"--psm {psm}{'' if dpi is None else f' --dpi {dpi}'} -c preserve_interword_spaces=0"
-    if whitelist:
-        config += f" -c tessedit_char_whitelist={whitelist}"
-    try:
-        with _uncompressed(image) as path:
-            data = pytesseract.image_to_data(
-                path, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT,
-            )
-    except pytesseract.TesseractError as exc:
-        raise OcrError(f"tesseract failed: {_short(exc)}") from exc
-    except RuntimeError as exc:
-        raise OcrError(f"tesseract timed out after {PAGE_TIMEOUT} s") from exc
+    api = _library(lang)
+    data = _tsv_by_library(api, image, psm, dpi, whitelist) if api is not None else _tsv_by_program(
+        image, lang, psm, dpi, whitelist)
     words = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
@@ -148,6 +147,108 @@ def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | Non
             )
         )
     return words
+
+
+def engine() -> str:
+    """What reads the pages, for the JSON: the library's version when it is used, else the program's."""
+    api_version = _library_version()
+    if api_version and os.environ.get(ENGINE_ENV) != "cli":
+        return f"tesseract {api_version} (tesserocr)"
+    return f"tesseract {info().version}"
+
+
+def _tsv_by_program(image: np.ndarray, lang: str, psm: int, dpi: int | None, whitelist: str | None) -> dict:
+    config = f"--psm {psm}{'' if dpi is None else f' --dpi {dpi}'} -c preserve_interword_spaces=0"
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
+    try:
+        with _uncompressed(image) as path:
+            return pytesseract.image_to_data(
+                path, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=PAGE_TIMEOUT,
+            )
+    except pytesseract.TesseractError as exc:
+        raise OcrError(f"tesseract failed: {_short(exc)}") from exc
+    except RuntimeError as exc:
+        raise OcrError(f"tesseract timed out after {PAGE_TIMEOUT} s") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def _library_version() -> str | None:
+    try:
+        import tesserocr
+    except ImportError:
+        return None
+    match = re.search(r"tesseract\s+(\d+\.\d+(?:\.\d+)?)", tesserocr.tesseract_version())
+    return match.group(1) if match else None
+
+
+@functools.lru_cache(maxsize=4)
+def _library(lang: str):
+    """One loaded model per language and page process (a page process reads pages one at a time);
+    None when tesserocr is missing, too old or switched off: the program is used instead."""
+    version = _library_version()
+    if version is None or os.environ.get(ENGINE_ENV) == "cli" or \
+            tuple(int(x) for x in version.split(".")[:2]) < (5, 0):
+        return None
+    import tesserocr
+
+    check(lang, need_osd=False)
+    try:
+        return tesserocr.PyTessBaseAPI(path=_tessdata(), lang=lang, oem=tesserocr.OEM.DEFAULT,
+                                       variables={"preserve_interword_spaces": "0"})
+    except RuntimeError as exc:
+        raise MissingDependencyError(f"tesseract cannot load its '{lang}' data ({exc}); {APT_HINT}") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def _tessdata() -> str:
+    """The folder the program reads its data from (Debian's), so library and program read the same models."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        return os.environ["TESSDATA_PREFIX"]
+    exe = shutil.which(pytesseract.pytesseract.tesseract_cmd) or shutil.which("tesseract")
+    out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30) if exe else None
+    match = re.search(r'"([^"]+)"', (out.stdout + out.stderr) if out else "")
+    if not match:
+        raise MissingDependencyError(f"cannot find tesseract's data folder; {APT_HINT}")
+    return match.group(1)
+
+
+def _tsv_by_library(api, image: np.ndarray, psm: int, dpi: int | None, whitelist: str | None) -> dict:
+    """The program's ``image_to_data`` columns, read from the library's TSV of the same page."""
+    pixels = np.ascontiguousarray(image)
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    api.SetPageSegMode(int(psm))
+    api.SetVariable("tessedit_char_whitelist", whitelist or "")
+    try:
+        api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], channels,
+                          pixels.shape[1] * channels)
+        if dpi is not None:
+            api.SetSourceResolution(int(dpi))
+        if not api.Recognize(timeout=PAGE_TIMEOUT * 1000):
+            raise OcrError(f"tesseract failed or timed out after {PAGE_TIMEOUT} s")
+        tsv = api.GetTSVText(0) or ""
+    except RuntimeError as exc:
+        raise OcrError(f"tesseract failed: {_short(exc)}") from exc
+    finally:
+        api.SetVariable("tessedit_char_whitelist", "")
+        api.Clear()
+    return _tsv_columns(tsv)
+
+
+_TSV_KEYS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+             "left", "top", "width", "height", "conf", "text")
+
+
+def _tsv_columns(tsv: str) -> dict:
+    data: dict[str, list] = {k: [] for k in _TSV_KEYS}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < len(_TSV_KEYS) - 1:
+            continue
+        cells += [""] * (len(_TSV_KEYS) - len(cells))
+        for key, value in zip(_TSV_KEYS, cells):
+            data[key].append(value)
+    return data
 
 
 def _short(exc: Exception) -> str:

@@ -171,7 +171,7 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     number = _page_number(for_ocr, lines, xheight, dpi, options) if options.binarise else None
     if number is not None:
         lines.insert(0, number)
-    stages.append(StageReport("recognise", True, {"engine": f"tesseract {tesseract.info().version}",
+    stages.append(StageReport("recognise", True, {"engine": tesseract.engine(),
                                                   "lang": options.lang, "psm": options.psm,
                                                   "lines": len(lines), "dropped_debris": debris,
                                                   "page_number": number.text if number else None}))
