@@ -136,8 +136,11 @@ def test_upload_is_stored_under_a_generated_name_and_delete_removes_it(client, s
     body = answer.json()
     assert body["filename"] == "evil name.png"
     folder = service.data_dir / "jobs" / body["id"]
+    # the PDF, hOCR and ALTO are made when first asked for (VANBAN_EXTRA_ON_REQUEST), from extra.pickle
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
-        "input.png", "result.alto", "result.hocr", "result.json", "result.pdf", "result.txt", "status.json"]
+        "extra.pickle", "input.png", "result.json", "result.txt", "status.json"]
+    assert client.get(f"/v1/documents/{body['id']}/alto").status_code == 200
+    assert (folder / "result.alto").is_file() and not (folder / "result.pdf").exists()
     assert not list(service.data_dir.rglob("evil*")) and not (service.data_dir.parent / "etc").exists()
     assert client.delete(f"/v1/documents/{body['id']}").status_code == 204
     assert not folder.exists()

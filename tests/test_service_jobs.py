@@ -89,6 +89,7 @@ def test_settings_come_from_the_environment():
     assert settings.redis_url == "redis://r:6379/0"
     defaults = ServiceSettings.from_env({})
     assert defaults.max_upload_bytes == 50 * MB and defaults.max_pages == 300 and defaults.workers >= 1
+    assert defaults.extra_on_request and not ServiceSettings.from_env({"VANBAN_EXTRA_ON_REQUEST": "0"}).extra_on_request
     with pytest.raises(BadArgsError, match="VANBAN_MAX_PAGES"):
         ServiceSettings.from_env({"VANBAN_MAX_PAGES": "many"})
     with pytest.raises(BadArgsError, match="VANBAN_WORKERS"):

@@ -27,7 +27,7 @@ from ocr import load
 from ocr.errors import InputFileError, MissingDependencyError, VanbanError
 
 from . import __version__
-from .jobs import STATES, JobStatus, JobStore
+from .jobs import STATES, ExtraFailed, JobGone, JobStatus, JobStore
 from .readiness import run_checks
 from .settings import EXTRA_FORMATS, MB, ServiceSettings
 from .taskqueue import JobQueue, WorkerPool, make_queue
@@ -237,6 +237,14 @@ def _add_routes(app: FastAPI, settings: ServiceSettings, queue: JobQueue) -> Non
         try:
             return store.result_path(job_id, fmt).read_bytes()
         except FileNotFoundError:
+            pass
+        try:
+            if fmt in settings.extra_formats:  # left to be made on request (VANBAN_EXTRA_ON_REQUEST)
+                return store.extra_result(job_id, fmt).read_bytes()
+            raise FileNotFoundError(fmt)
+        except ExtraFailed as exc:
+            raise ApiError(500, "output_error", str(exc)) from None
+        except (FileNotFoundError, JobGone):
             if fmt in EXTRA_FORMATS and store.get(job_id) is not None:
                 made = ", ".join(settings.extra_formats) or "none"
                 raise ApiError(404, "not_made", f"no {fmt} was made for document {job_id} (this service makes: "

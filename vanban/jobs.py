@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -32,7 +33,7 @@ from typing import Callable, Iterator
 from ocr.errors import ExitCode, VanbanError
 
 from .output import write_atomic
-from .pipeline import BOX_FORMATS, Options, PagePool, run_batch, write_outputs
+from .pipeline import BOX_FORMATS, FileResult, Options, PagePool, run_batch, write_outputs
 from .progress import NullProgress
 
 STATES = ("queued", "running", "done", "failed")
@@ -46,6 +47,25 @@ ERROR_CODES = {
     ExitCode.OUTPUT_ERROR: "output_error",
     ExitCode.OCR_ERROR: "ocr_error",
 }
+
+
+#: what a job's PDF, hOCR and ALTO are made from when they are made on request (our own file, in the job's folder)
+RECIPE = "extra.pickle"
+
+
+@dataclass
+class ExtraRecipe:
+    """A done job's recognised document and repair, kept until its PDF/hOCR/ALTO are asked for."""
+
+    result: FileResult
+    document: dict
+    formats: tuple[str, ...]
+    pdfa: bool
+    filename: str  # the client's name for the upload, put in warnings instead of the stored path
+
+
+class ExtraFailed(Exception):
+    """A PDF/hOCR/ALTO that was asked for could not be made (the message says why)."""
 
 
 class JobGone(Exception):
@@ -268,6 +288,35 @@ class JobStore:
             self._write_status(folder, job)
             return job
 
+    def extra_result(self, job_id: str, fmt: str) -> Path:
+        """``result.<fmt>`` of a done job, made now from its recipe when it was left to be made on request
+        (under the job's lock: two requests make it once); FileNotFoundError when it cannot be made."""
+        with self._locked(job_id) as folder:
+            target = folder / f"result.{fmt}"
+            if target.exists():
+                return target
+            try:
+                recipe: ExtraRecipe = pickle.loads((folder / RECIPE).read_bytes())
+            except FileNotFoundError:
+                raise FileNotFoundError(target) from None
+            if fmt not in recipe.formats:
+                raise FileNotFoundError(target)
+            source = str(recipe.result.path)
+            known = len(recipe.result.warnings)
+            try:
+                write_outputs(recipe.result, folder / "result", [fmt], pdfa=recipe.pdfa, document=recipe.document)
+            except (VanbanError, OSError) as exc:
+                raise ExtraFailed(f"the {fmt} could not be written: {exc}".replace(source, recipe.filename)) from exc
+            new = [w.replace(source, recipe.filename) for w in recipe.result.warnings[known:]]
+            if fmt == "pdf":  # the JSON says what the PDF is, as when it is written with the job
+                write_atomic(folder / "result.json", json.dumps(recipe.document, ensure_ascii=False, indent=1) + "\n")
+            if new:
+                job = JobStatus.from_dict(json.loads((folder / "status.json").read_text(encoding="utf-8")))
+                job.warnings = job.warnings + [w for w in new if w not in job.warnings]
+                self._write_status(folder, job)
+            write_atomic(folder / RECIPE, pickle.dumps(recipe, protocol=pickle.HIGHEST_PROTOCOL))
+            return target
+
     def delete(self, job_id: str) -> bool:
         """Remove a job and its files; a worker still on it notices and stops."""
         try:
@@ -376,9 +425,13 @@ class LeaseKeeper:
 
 
 def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Options, lease_seconds: float,
-            pool: PagePool | None = None) -> str:
+            pool: PagePool | None = None, extra_on_request: bool = False) -> str:
     """Run one queued job through the pipeline (the body of the queue's task); returns its final state,
-    or ``skipped`` when another worker has it or it is already finished."""
+    or ``skipped`` when another worker has it or it is already finished.
+
+    The PDF, hOCR and ALTO (``options.formats``) are written now, or with ``extra_on_request`` only
+    what they are made from is kept, and ``JobStore.extra_result`` makes each when it is first asked for.
+    """
     job = store.claim(job_id, worker, lease_seconds)
     if job is None:
         return "skipped"
@@ -397,6 +450,10 @@ def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Optio
             boxed = [f for f in options.formats if f in BOX_FORMATS]
 
             def extra(folder: Path) -> list[str]:
+                if extra_on_request:
+                    keep = ExtraRecipe(result, public, tuple(boxed), options.pdfa, job.filename)
+                    write_atomic(folder / RECIPE, pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL))
+                    return []
                 known = len(result.warnings)
                 write_outputs(result, folder / "result", boxed, pdfa=options.pdfa, document=public)
                 return [w.replace(str(source), job.filename) for w in result.warnings[known:]]

@@ -7,12 +7,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place (text as UTF-8)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(data, bytes) else
+              os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -37,6 +37,9 @@ class ServiceSettings:
     extra_formats: tuple[str, ...] = EXTRA_FORMATS
     #: the searchable PDF is PDF/A-2b (VANBAN_PDFA=0: a plain PDF)
     pdfa: bool = True
+    #: extra formats are made when first asked for (GET .../pdf), then kept; VANBAN_EXTRA_ON_REQUEST=0
+    #: makes them at the end of every job (a PDF costs about 0.5 s of CPU, a third of a page's OCR)
+    extra_on_request: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "ServiceSettings":
@@ -90,6 +93,8 @@ class ServiceSettings:
             values["extra_formats"] = wanted
         if env.get("VANBAN_PDFA", "").strip().lower() in ("0", "no", "false", "off"):
             values["pdfa"] = False
+        if env.get("VANBAN_EXTRA_ON_REQUEST", "").strip().lower() in ("0", "no", "false", "off"):
+            values["extra_on_request"] = False
         values.update(overrides)
         return cls(**values)
 

@@ -65,7 +65,8 @@ class JobQueue:
                        pdfa=self.settings.pdfa)
 
     def _run(self, job_id: str) -> str:
-        state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds, self.pages)
+        state = run_job(self.store, job_id, self.worker, self.options(), self.settings.lease_seconds, self.pages,
+                        extra_on_request=self.settings.extra_on_request)
         log.info("job %s: %s", job_id, state)
         return state
 
