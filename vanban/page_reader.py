@@ -130,7 +130,7 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     grey = _step(stages, "remove_borders", options.remove_borders, clean.remove_dark_borders, grey)
     grey = _step(stages, "normalise", options.normalise, clean.normalise_illumination, grey)
 
-    binary, _ = clean.binarise(grey)
+    binary, binarised = clean.binarise(grey)
     if clean.ink_fraction(binary) < BLANK_INK_FRACTION:
         return None
     angle, given = 0.0, turn is not None
@@ -152,12 +152,15 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
                                     "measured_by": "orient"}
         else:
             angle, rep = deskew.estimate(binary)
-        grey = deskew.rotate(grey, angle)
+        if rep.get("applied"):
+            grey, binarised = deskew.rotate(grey, angle), None  # resampled: binarised again below
         stages.append(StageReport("deskew", True, rep))
     else:
         stages.append(StageReport("deskew", False))
     if options.binarise:
-        binary, rep = clean.binarise(grey)
+        if binarised is None:
+            binary, binarised = clean.binarise(grey)
+        rep = binarised
         stages.append(StageReport("binarise", True, rep))
         binary = _step(stages, "despeckle", options.despeckle,
                        lambda b: clean.despeckle(b, rep["noise_sigma"], xheight=xheight), binary)
