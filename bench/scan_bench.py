@@ -4,7 +4,9 @@ What it measures: how well vanban reads realistic scans of Vietnamese official d
 against plain Tesseract (and OCRmyPDF), at the three scan levels of bench-tools (``clean``, ``office``:
 skew, blur, JPEG, stamps; ``poor``: strong skew, upside-down pages, low-resolution rescans).  The pages
 are legal documents of the corpus split (``restore/corpus.py``; dev by default, held-out with
-``--split heldout``, never the seeds nor ``../shared/real-inputs``), those with a national or Party motto
+``--split heldout``, never the seeds nor ``../shared/real-inputs``; ``--split train`` for a larger
+image-side tuning set: the LAST legal documents of the train split, which ``make_ocr_pairs.py`` (taking the
+first ones) never rendered, to be read with ``--no-repair`` since restore learnt from train text), those with a national or Party motto
 first, their header lines split as printed (``register_bench._legal_header_fix``) so that bench-tools
 draws the two-column header; each is rendered by bench-tools' ``make_set.py`` (first and last page with
 the default ``--max-pages 2``; a long law is cut to its head and tail first, so the renderer does not
@@ -99,6 +101,8 @@ def pick_documents(split: str, n: int, max_pages: int | None) -> tuple[list[tupl
     from restore import corpus  # noqa: PLC0415
 
     docs = list(corpus.documents(corpus.default_corpus_dir(), sources=("legal",), split=split))
+    if split == "train":  # the channel model's OCR pairs come from the first train documents
+        docs = docs[::-1]
     official = [d for d in docs if any(m in ln.upper() for ln in d.lines[:16] for m in MOTTOS)]
     chosen = (official + [d for d in docs if d not in official])[:n]
     out = []
@@ -409,7 +413,9 @@ def machine() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=("dev", "heldout"), default="dev")
+    ap.add_argument("--split", choices=("dev", "heldout", "train"), default="dev",
+                    help="dev (tuning), heldout (looked at once), train (a larger image-side tuning set; "
+                         "use with --no-repair)")
     ap.add_argument("--docs", type=int, default=30, help="legal documents (official ones first; default 30)")
     ap.add_argument("--max-pages", type=int, default=2,
                     help="pages 1..N-1 and the last page of each document (default 2; 0: every page)")

@@ -110,11 +110,36 @@ def test_lone_dots_go_on_noisy_scans_and_a_dau_nang_stays():
     assert np.array_equal(same, img)
 
 
+def test_a_shaded_black_and_white_scan_is_smoothed_and_a_clean_one_is_not(tmp_path, monkeypatch):
+    """A B/W scan of a page with a shadow down its left side: the threshold turned the shade into dense
+    dots over the print. The median filter takes them; a plain B/W scan of the same page is left alone."""
+    grey = grey_page("clean.png").astype(np.float32)
+    h, w = grey.shape
+    shade = np.clip(1.0 - np.linspace(0, 1, w) * 2.2, 0, 1)[None, :] * 120.0  # dark at the left edge
+    noise = np.random.default_rng(7).normal(0, 40, grey.shape)
+    shaded = np.where(grey - shade[:, :] + noise < 150, 0, 255).astype(np.uint8)
+    plain = np.where(grey < 150, 0, 255).astype(np.uint8)
+    left = clean.smooth_shaded(plain)
+    assert left[0] is plain and left[1]["black_and_white"] and not left[1]["smoothed"]
+    out, report = clean.smooth_shaded(shaded)
+    assert report["smoothed"] and report["specks_per_mpx"] >= clean.SHADED_SPECKS_PER_MPX
+    assert clean.specks_per_mpx(out < 128) < 0.1 * report["specks_per_mpx"]
+    Image.fromarray(shaded).save(tmp_path / "shaded.png", dpi=(300, 300))
+    page = process_page(load.inspect(str(tmp_path / "shaded.png")), 1, Options())
+    assert {s.stage: s.details.get("smoothed") for s in page.stages}["smooth_shaded"] is True
+    smoothed = cer(page.text, ground_truth("clean.png"))
+    monkeypatch.setattr(clean, "SHADED_SPECKS_PER_MPX", float("inf"))
+    unsmoothed = cer(process_page(load.inspect(str(tmp_path / "shaded.png")), 1, Options()).text,
+                     ground_truth("clean.png"))
+    assert smoothed <= 0.03 and smoothed < 0.5 * unsmoothed, (smoothed, unsmoothed)
+
+
 def test_every_stage_is_recorded_and_can_be_switched_off():
     source = load.inspect(str(SAMPLES / "clean.png"))
     page = process_page(source, 1, Options(orient=False, deskew=False, remove_borders=False, despeckle=False))
     done = {s.stage: s.done for s in page.stages}
-    assert done == {"load": True, "resolution": True, "remove_ink": True, "remove_borders": False, "normalise": True,
+    assert done == {"load": True, "resolution": True, "remove_ink": True, "smooth_shaded": False,
+                    "remove_borders": False, "normalise": True,
                     "orient": False, "deskew": False, "binarise": True, "despeckle": False,
                     "recognise": True, "layout": True}
     assert cer(page.text, ground_truth("clean.png")) <= 0.005

@@ -127,7 +127,10 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     else:
         grey, rep = _plain_grey(pixels), {}
     stages.append(StageReport("remove_ink", remove_ink, rep))
-    grey = _step(stages, "remove_borders", options.remove_borders, clean.remove_dark_borders, grey)
+    grey = _step(stages, "smooth_shaded", options.despeckle, lambda g: clean.smooth_shaded(g, dpi), grey)
+    shaded = bool(stages[-1].details and stages[-1].details.get("smoothed"))
+    grey = _step(stages, "remove_borders", options.remove_borders,
+                 lambda g: clean.remove_dark_borders(g, solid_only=shaded), grey)
     grey = _step(stages, "normalise", options.normalise, clean.normalise_illumination, grey)
 
     binary, binarised = clean.binarise(grey)
