@@ -22,24 +22,37 @@ MIN_LINE_CONFIDENCE = 30.0
 SPECK_MARKS = "_|ˆ~`¬"
 #: a mark-only word read with less confidence than this is a speck
 MIN_SPECK_CONFIDENCE = 50.0
+#: a line of at least this many characters (spaces aside) that has fewer letters and digits than this
+#: share is an emblem, a seal or a rule read as marks ("*7Ê*'=*?**”^"); print has more letters than that,
+#: even a form's dotted blanks ("Số: ......./QĐ-UBND" is about half)
+MARKS_LINE_CHARS = 6
+MIN_ALNUM_SHARE = 0.3
 
 
-def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300) -> list[Line]:
-    """Lines in Tesseract's reading order, each split at column gutters."""
-    return lines_from_words(tesseract.recognise(image, lang=lang, psm=psm, dpi=dpi))
+def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300,
+              program: bool = False) -> list[Line]:
+    """Lines in Tesseract's reading order, each split at column gutters (``program``: see tesseract.recognise)."""
+    return lines_from_words(tesseract.recognise(image, lang=lang, psm=psm, dpi=dpi, program=program))
 
 
 def drop_debris(lines: list[Line]) -> tuple[list[Line], list[str]]:
-    """Lines with no letter or digit, or with very low confidence, are what is left of a
-    seal, a signature or a pen stroke; they are dropped (and listed, so nothing vanishes unseen)."""
+    """Lines with no letter or digit, almost none, or very low confidence, are what is left of a
+    seal, an emblem, a signature or a pen stroke; they are dropped (and listed, so nothing vanishes unseen)."""
     kept: list[Line] = []
     dropped: list[str] = []
     for line in lines:
-        if not any(ch.isalnum() for ch in line.text) or line.confidence < MIN_LINE_CONFIDENCE:
+        if alnum_share(line.text) == 0 or line.confidence < MIN_LINE_CONFIDENCE or (
+                len(line.text.replace(" ", "")) >= MARKS_LINE_CHARS and alnum_share(line.text) < MIN_ALNUM_SHARE):
             dropped.append(line.text)
         else:
             kept.append(line)
     return kept, dropped
+
+
+def alnum_share(text: str) -> float:
+    """Letters and digits over the characters that are not spaces (0 for an empty text)."""
+    chars = text.replace(" ", "")
+    return sum(ch.isalnum() for ch in chars) / len(chars) if chars else 0.0
 
 
 def is_speck(text: str, confidence: float) -> bool:

@@ -126,11 +126,12 @@ class TsvWord:
 
 
 def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | None = 300,
-              whitelist: str | None = None) -> list[TsvWord]:
+              whitelist: str | None = None, program: bool = False) -> list[TsvWord]:
     """Words with boxes and confidences from Tesseract's TSV output (only ``whitelist``'s characters
-    when one is given)."""
+    when one is given).  ``program``: the ``tesseract`` program even when the library is there, for
+    the reading that must equal what plain ``tesseract`` gives on the file."""
     # dpi None: Tesseract estimates the resolution from the text itself
-    api = _library(lang)
+    api = None if program else _library(lang)
     data = _tsv_by_library(api, image, psm, dpi, whitelist) if api is not None else _tsv_by_program(
         image, lang, psm, dpi, whitelist)
     words = []

@@ -229,8 +229,9 @@ def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, o
         other_turn = 0 if first.turn else 180
         readings.append(clean_and_read(image.pixels, image.dpi, options, ink_removed, xheight, turn=other_turn))
     readings = [r for r in readings if r is not None]
-    plain = recognise.recognise(as_stored, lang=options.lang, psm=options.psm,
-                                dpi=image.source_dpi)  # as the file says, or as Tesseract estimates
+    # the tesseract program itself (not the library of another version), as the file says or as it
+    # estimates the resolution: what a user running plain tesseract on the file gets
+    plain = recognise.recognise(as_stored, lang=options.lang, psm=options.psm, dpi=image.source_dpi, program=True)
     readings.append(Reading("as stored", plain, as_stored))
     scores = {r.name: reading_score(r.lines) for r in readings}
     kept = first
