@@ -79,6 +79,8 @@ def _read_crop(crop: np.ndarray, left: int, top: int, lang: str, dpi: int) -> li
 FRAME_TOP_SHARE = 0.15
 #: its frame is at most this share of the page width
 MAX_FRAME_WIDTH = 0.45
+#: a frame's rules are at most this many x-heights thick (a stamp pad's rule is a tenth or two)
+MAX_RULE = 0.5
 
 
 def find_frames(binary: np.ndarray, xheight: float) -> list[tuple[int, int, int, int]]:
@@ -90,14 +92,19 @@ def find_frames(binary: np.ndarray, xheight: float) -> list[tuple[int, int, int,
     from one of its ends (the motto's underline has none); the longest side says how tall it is.
     """
     h, w = binary.shape
-    top = (binary[: int(h * FRAME_TOP_SHARE)] == 0).astype(np.uint8)
     xh = max(4, int(round(xheight)))
+    top = (binary[: int(h * FRAME_TOP_SHARE)] == 0).astype(np.uint8)
+    # paper below the cut: OpenCV erodes as if ink went on past the edge, and the strokes of a line the
+    # cut runs through would stand as posts
+    top = cv2.copyMakeBorder(top, 0, 2 * xh + 2, 0, 0, cv2.BORDER_CONSTANT, value=0)
     bridged = cv2.morphologyEx(top, cv2.MORPH_CLOSE, np.ones((1, xh // 2 + 1), np.uint8))
     rules = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((1, 5 * xh), np.uint8))
     bridged = cv2.morphologyEx(top, cv2.MORPH_CLOSE, np.ones((xh // 2 + 1, 1), np.uint8))
     posts = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((2 * xh, 1), np.uint8))
-    horizontal = _segments(rules)
-    vertical = _segments(posts)
+    # a rule is thin: a band as thick as letters is a line of capitals the closing bridged ("UBND TỈNH
+    # TUYÊN QUANG" on a blurred, upsampled screenshot), and a post that wide is a column of strokes
+    horizontal = [s for s in _segments(rules) if s[3] - s[1] <= MAX_RULE * xh]
+    vertical = [s for s in _segments(posts) if s[2] - s[0] <= MAX_RULE * xh]
     frames = []
     for x0, y0, x1, y1 in horizontal:
         if not 8 * xh <= x1 - x0 <= MAX_FRAME_WIDTH * w:

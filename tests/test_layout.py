@@ -109,3 +109,17 @@ def test_centred_title_lines_keep_their_line_breaks():
 def test_join_lines_keeps_compound_hyphens_and_free_dashes():
     assert join_lines(["nhiệm kỳ 2020-", "2025 và kinh tế -", "xã hội"]) == "nhiệm kỳ 2020-2025 và kinh tế - xã hội"
     assert join_lines(["", "  một  ", "hai"]) == "một hai"
+
+
+def test_lines_of_marks_are_debris_and_print_with_dotted_blanks_is_not():
+    from ocr.document import Box, Line, Word
+    from ocr.recognise import drop_debris
+
+    def line(text: str, conf: float = 90.0) -> Line:
+        return Line([Word(w, Box(10 * i, 0, 8, 10), conf) for i, w in enumerate(text.split())], Box(0, 0, 100, 10))
+
+    lines = [line("*7Ê*'=*?**”^"), line("Số: ......./QĐ-UBND"), line("- Như trên;"), line("……, ngày … tháng … năm 20…"),
+             line("…………")]
+    kept, dropped = drop_debris(lines)
+    assert [ln.text for ln in kept] == ["Số: ......./QĐ-UBND", "- Như trên;", "……, ngày … tháng … năm 20…"]
+    assert dropped == ["*7Ê*'=*?**”^", "…………"]

@@ -216,3 +216,21 @@ def test_the_page_number_at_the_top_centre_is_read(tmp_path):
     result = process_page(load.inspect(str(path)), 1, Options(jobs=1))
     assert result.text.split("\n")[0] == "12"
     assert cer(result.text, "12\n" + ground_truth("clean.png")) <= 0.005
+
+
+def test_capitals_and_strokes_cut_by_the_top_band_are_not_a_frame():
+    """A line of capitals the closing bridges into a band, over letters whose strokes the top band's
+    cut runs through, is not a stamp's frame (a real screenshot lost its header to that)."""
+    from ocr import stamp
+
+    page = np.full((3508, 2480), 255, np.uint8)
+    cut = int(3508 * stamp.FRAME_TOP_SHARE)
+    page[cut - 100:cut - 84, 300:900] = 0  # a band 16 px thick: capitals bridged, not a rule
+    for x in range(300, 900, 40):  # strokes of a bold line that the cut runs through
+        page[cut - 40:cut + 20, x:x + 8] = 0
+    assert stamp.find_frames(page, 28.4) == []
+    page[cut - 300:cut - 296, 1200:1800] = 0  # a real frame: a thin top rule with sides hanging
+    page[cut - 300:cut - 180, 1200:1204] = 0
+    page[cut - 300:cut - 180, 1796:1800] = 0
+    (found,) = stamp.find_frames(page, 28.4)
+    assert all(abs(a - b) <= 2 for a, b in zip(found, (1200, cut - 300, 600, 120))), found
