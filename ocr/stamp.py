@@ -31,10 +31,11 @@ def find(pixels: np.ndarray) -> tuple[int, int, int, int] | None:
     if pixels.ndim != 3:
         return None
     h, w = pixels.shape[:2]
-    top = pixels[: int(h * TOP_SHARE), :, :3].astype(np.int16)
-    r, b = top[..., 0], top[..., 2]
-    chroma = top.max(axis=2) - top.min(axis=2)
-    blue = ((b - r) > BLUE_OVER_RED) & (chroma > MIN_CHROMA)
+    # in uint8 with OpenCV (saturating differences, the thresholds are positive): int16 copies of a
+    # colour A4 top cost 0.07 s a page
+    r, g, b = cv2.split(np.ascontiguousarray(pixels[: int(h * TOP_SHARE), :, :3]))
+    chroma = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
+    blue = (cv2.subtract(b, r) > BLUE_OVER_RED) & (chroma > MIN_CHROMA)
     if blue.sum() < 200:
         return None
     joined = cv2.dilate(blue.astype(np.uint8), np.ones((15, 15), np.uint8))

@@ -95,6 +95,9 @@ class Orientation:
 
 def detect_orientation(image: np.ndarray) -> Orientation | None:
     """Tesseract OSD; None when the page has too little text to tell."""
+    api = _library("osd")
+    if api is not None:  # 0.2 s where the program takes 0.6-0.8 s (it loads 10 MB of osd data each time)
+        return _osd_by_library(api, image)
     try:
         with _uncompressed(image) as path:
             out = pytesseract.image_to_osd(
@@ -110,6 +113,24 @@ def detect_orientation(image: np.ndarray) -> Orientation | None:
     conf = float(re.search(r"Orientation confidence:\s*([\d.]+)", out).group(1))
     script_m = re.search(r"Script:\s*(\S+)", out)
     return Orientation(rotate=rotate % 360, confidence=conf, script=script_m.group(1) if script_m else "")
+
+
+def _osd_by_library(api, image: np.ndarray) -> Orientation | None:
+    pixels = np.ascontiguousarray(image)
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    try:
+        api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], channels, pixels.shape[1] * channels)
+        found = api.DetectOrientationScript()
+    except RuntimeError:  # too few characters to tell
+        return None
+    finally:
+        api.Clear()
+    if not found:
+        return None
+    # the library gives the page's orientation (counter-clockwise); the program's "Rotate:" is the
+    # clockwise turn that undoes it
+    return Orientation(rotate=(360 - int(found["orient_deg"])) % 360, confidence=float(found["orient_conf"]),
+                       script=str(found.get("script_name") or ""))
 
 
 @dataclass(frozen=True)
@@ -193,10 +214,13 @@ def _library(lang: str):
         return None
     import tesserocr
 
-    check(lang, need_osd=False)
+    check(lang, need_osd=False)  # "osd" is checked as a language of its own
+    osd = lang == "osd"
     try:
-        return tesserocr.PyTessBaseAPI(path=_tessdata(), lang=lang, oem=tesserocr.OEM.DEFAULT,
-                                       variables={"preserve_interword_spaces": "0"})
+        return tesserocr.PyTessBaseAPI(
+            path=_tessdata(), lang=lang, oem=tesserocr.OEM.DEFAULT,
+            psm=tesserocr.PSM.OSD_ONLY if osd else tesserocr.PSM.AUTO,
+            variables={"min_characters_to_try": "20"} if osd else {"preserve_interword_spaces": "0"})
     except RuntimeError as exc:
         raise MissingDependencyError(f"tesseract cannot load its '{lang}' data ({exc}); {APT_HINT}") from exc
 
