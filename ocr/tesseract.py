@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -97,7 +98,8 @@ def detect_orientation(image: np.ndarray) -> Orientation | None:
     """Tesseract OSD; None when the page has too little text to tell."""
     api = _library("osd")
     if api is not None:  # 0.2 s where the program takes 0.6-0.8 s (it loads 10 MB of osd data each time)
-        return _osd_by_library(api, image)
+        with _LIBRARY_LOCK:
+            return _osd_by_library(api, image)
     try:
         with _uncompressed(image) as path:
             out = pytesseract.image_to_osd(
@@ -153,8 +155,11 @@ def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | Non
     the reading that must equal what plain ``tesseract`` gives on the file."""
     # dpi None: Tesseract estimates the resolution from the text itself
     api = None if program else _library(lang)
-    data = _tsv_by_library(api, image, psm, dpi, whitelist) if api is not None else _tsv_by_program(
-        image, lang, psm, dpi, whitelist)
+    if api is None:
+        data = _tsv_by_program(image, lang, psm, dpi, whitelist)
+    else:
+        with _LIBRARY_LOCK:
+            data = _tsv_by_library(api, image, psm, dpi, whitelist)
     words = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
@@ -202,6 +207,11 @@ def _library_version() -> str | None:
         return None
     match = re.search(r"tesseract\s+(\d+\.\d+(?:\.\d+)?)", tesserocr.tesseract_version())
     return match.group(1) if match else None
+
+
+#: a loaded model reads one page at a time: page processes are single-threaded, but a caller with
+#: threads must not interleave two pages in one model
+_LIBRARY_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)

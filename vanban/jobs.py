@@ -452,7 +452,11 @@ def run_job(store: JobStore, job_id: str, worker: WorkerIdentity, options: Optio
             def extra(folder: Path) -> list[str]:
                 if extra_on_request:
                     keep = ExtraRecipe(result, public, tuple(boxed), options.pdfa, job.filename)
-                    write_atomic(folder / RECIPE, pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL))
+                    try:
+                        recipe = pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception as exc:  # the text is done: say what cannot be had, keep the job
+                        return [f"the PDF/hOCR/ALTO cannot be made ({type(exc).__name__}: {exc})"]
+                    write_atomic(folder / RECIPE, recipe)
                     return []
                 known = len(result.warnings)
                 write_outputs(result, folder / "result", boxed, pdfa=options.pdfa, document=public)
