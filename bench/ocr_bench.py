@@ -261,7 +261,7 @@ def render(rows, n_pages, vb_s, plain_s, omp_s, memory, jobs) -> str:
     ratio = vb_rate / plain_rate
     summary = [
         f"- Throughput: vanban {vb_rate:.1f} pages/min = {ratio:.2f} × plain Tesseract, in one `vanban ocr` run "
-        "that pays Python's start-up, the page processes and the models once for 12 pages. The issue's target "
+        f"that pays Python's start-up, the page processes and the models once for {n_pages} pages. The issue's target "
         "(≥ 0.9 ×) is judged per document with start-up and models paid once per worker, as the service runs "
         "it: see the Service section.",
     ]
