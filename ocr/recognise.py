@@ -41,8 +41,9 @@ def drop_debris(lines: list[Line]) -> tuple[list[Line], list[str]]:
     kept: list[Line] = []
     dropped: list[str] = []
     for line in lines:
-        if alnum_share(line.text) == 0 or line.confidence < MIN_LINE_CONFIDENCE or (
-                len(line.text.replace(" ", "")) >= MARKS_LINE_CHARS and alnum_share(line.text) < MIN_ALNUM_SHARE):
+        share = alnum_share(line.text)
+        if share == 0 or line.confidence < MIN_LINE_CONFIDENCE or (
+                len(line.text.replace(" ", "")) >= MARKS_LINE_CHARS and share < MIN_ALNUM_SHARE):
             dropped.append(line.text)
         else:
             kept.append(line)

@@ -118,10 +118,8 @@ def detect_orientation(image: np.ndarray) -> Orientation | None:
 
 
 def _osd_by_library(api, image: np.ndarray) -> Orientation | None:
-    pixels = np.ascontiguousarray(image)
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     try:
-        api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], channels, pixels.shape[1] * channels)
+        _set_pixels(api, image)
         found = api.DetectOrientationScript()
     except RuntimeError:  # too few characters to tell
         return None
@@ -178,9 +176,8 @@ def recognise(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int | Non
 
 def engine() -> str:
     """What reads the pages, for the JSON: the library's version when it is used, else the program's."""
-    api_version = _library_version()
-    if api_version and os.environ.get(ENGINE_ENV) != "cli":
-        return f"tesseract {api_version} (tesserocr)"
+    if _use_library():
+        return f"tesseract {_library_version()} (tesserocr)"
     return f"tesseract {info().version}"
 
 
@@ -209,6 +206,13 @@ def _library_version() -> str | None:
     return match.group(1) if match else None
 
 
+def _use_library() -> bool:
+    """tesserocr is installed, carries Tesseract 5 or newer, and VANBAN_TESSERACT does not say cli."""
+    version = _library_version()
+    return version is not None and os.environ.get(ENGINE_ENV) != "cli" and \
+        tuple(int(x) for x in version.split(".")[:2]) >= (5, 0)
+
+
 #: a loaded model reads one page at a time: page processes are single-threaded, but a caller with
 #: threads must not interleave two pages in one model
 _LIBRARY_LOCK = threading.Lock()
@@ -218,9 +222,7 @@ _LIBRARY_LOCK = threading.Lock()
 def _library(lang: str):
     """One loaded model per language and page process (a page process reads pages one at a time);
     None when tesserocr is missing, too old or switched off: the program is used instead."""
-    version = _library_version()
-    if version is None or os.environ.get(ENGINE_ENV) == "cli" or \
-            tuple(int(x) for x in version.split(".")[:2]) < (5, 0):
+    if not _use_library():
         return None
     import tesserocr
 
@@ -250,13 +252,10 @@ def _tessdata() -> str:
 
 def _tsv_by_library(api, image: np.ndarray, psm: int, dpi: int | None, whitelist: str | None) -> dict:
     """The program's ``image_to_data`` columns, read from the library's TSV of the same page."""
-    pixels = np.ascontiguousarray(image)
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     api.SetPageSegMode(int(psm))
     api.SetVariable("tessedit_char_whitelist", whitelist or "")
     try:
-        api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], channels,
-                          pixels.shape[1] * channels)
+        _set_pixels(api, image)
         if dpi is not None:
             api.SetSourceResolution(int(dpi))
         if not api.Recognize(timeout=PAGE_TIMEOUT * 1000):
@@ -268,6 +267,13 @@ def _tsv_by_library(api, image: np.ndarray, psm: int, dpi: int | None, whitelist
         api.SetVariable("tessedit_char_whitelist", "")
         api.Clear()
     return _tsv_columns(tsv)
+
+
+def _set_pixels(api, image: np.ndarray) -> None:
+    """The page's uint8 grey or colour pixels, handed to the library without a file."""
+    pixels = np.ascontiguousarray(image)
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], channels, pixels.shape[1] * channels)
 
 
 _TSV_KEYS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",

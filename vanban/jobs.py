@@ -310,11 +310,12 @@ class JobStore:
             new = [w.replace(source, recipe.filename) for w in recipe.result.warnings[known:]]
             if fmt == "pdf":  # the JSON says what the PDF is, as when it is written with the job
                 write_atomic(folder / "result.json", json.dumps(recipe.document, ensure_ascii=False, indent=1) + "\n")
+                # kept with the PDF's report and warnings, so a later hOCR or ALTO does not undo them
+                write_atomic(folder / RECIPE, pickle.dumps(recipe, protocol=pickle.HIGHEST_PROTOCOL))
             if new:
                 job = JobStatus.from_dict(json.loads((folder / "status.json").read_text(encoding="utf-8")))
                 job.warnings = job.warnings + [w for w in new if w not in job.warnings]
                 self._write_status(folder, job)
-            write_atomic(folder / RECIPE, pickle.dumps(recipe, protocol=pickle.HIGHEST_PROTOCOL))
             return target
 
     def delete(self, job_id: str) -> bool:
