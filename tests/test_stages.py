@@ -234,3 +234,40 @@ def test_capitals_and_strokes_cut_by_the_top_band_are_not_a_frame():
     page[cut - 300:cut - 180, 1796:1800] = 0
     (found,) = stamp.find_frames(page, 28.4)
     assert all(abs(a - b) <= 2 for a, b in zip(found, (1200, cut - 300, 600, 120))), found
+
+
+def test_a_last_page_tesseract_passes_over_is_read_as_sparse_text(tmp_path, make_samples):
+    """A last page: the signer's block beside a signature and under a grey seal's rings. Tesseract's page
+    layout takes the block for a picture and reads neither "CHỦ TỊCH" nor the name; a page with few words
+    is read again as sparse text, and the lines found there that the layout passed over are added."""
+    from PIL import ImageDraw
+
+    img, _ = make_samples.render_page_with_layout(
+        body=["Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025."],
+        sign=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", "Trần Văn Hùng"])
+    draw = ImageDraw.Draw(img)
+    for radius, width in ((210, 10), (140, 5)):  # the seal's rings, grey, over the title's first letters
+        draw.ellipse((1450 - radius, 640 - radius, 1450 + radius, 640 + radius), outline=90, width=width)
+    draw.line([(1500, 760), (1600, 600), (1660, 740), (1760, 590), (1820, 760), (1950, 620), (2050, 700)],
+              fill=40, width=7)  # the signature
+    path = tmp_path / "last-page.png"
+    img.save(path, dpi=(300, 300))
+    page = process_page(load.inspect(str(path)), 1, Options(jobs=1))
+    report = next(s for s in page.stages if s.stage == "recognise").details
+    assert report["psm"] == 3 and report["sparse"]["added"], report
+    assert "Văn Hùng" in page.text and "ỊCH" in page.text  # the ring cuts the C and the T
+    assert page.text.startswith("Luật này có hiệu lực")  # what the layout read stays, in its place
+
+
+def test_a_sparse_reading_keeps_only_lines_read_with_confidence():
+    """Read anywhere, specks and a seal's letters come out as short words, with little confidence."""
+    from ocr.document import Box, Line, Word
+    from vanban.page_reader import _sparse_line
+
+    def line(*words):
+        return Line([Word(t, Box(0, 0, 10, 10), c) for t, c in words], Box(0, 0, 10, 10))
+
+    assert _sparse_line(line(("CHỦ", 93), ("TỊCH", 96)))
+    assert _sparse_line(line(("Nguyễn", 90)))
+    assert not _sparse_line(line(("vã", 80)))  # one short word
+    assert not _sparse_line(line(("lần", 48), ("Với", 60)))  # little confidence

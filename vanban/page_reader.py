@@ -31,6 +31,14 @@ FALLBACK_WORDS = 5
 #: a reading is poor, and other readings are tried, below either of these
 POOR_VALID_SHARE = 0.85
 POOR_CONFIDENCE = 70.0
+#: a cleaned page read with fewer words than this is read again as sparse text (a last page: the
+#: signer's block under a seal and a signature, which Tesseract's page layout passes over)
+SPARSE_WORDS = 40
+SPARSE_PSM = 11
+#: its lines count only when read with this confidence, and a line of one word only when the word
+#: is this long: specks and a seal's letters come out as short words, read with little confidence
+SPARSE_MIN_CONFIDENCE = 75.0
+SPARSE_MIN_LONE_WORD = 4
 #: another reading replaces the first only when it scores this much better (and by 1 point)
 ALTERNATIVE_MARGIN = 1.1
 
@@ -173,16 +181,36 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         stages.append(StageReport("binarise", False))
         stages.append(StageReport("despeckle", False))
         for_ocr = grey
-    lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=options.psm, dpi=dpi))
+    lines, report = read_lines(for_ocr, dpi, options, xheight, options.psm)
+    if options.psm == 3 and options.binarise and word_count(lines) < SPARSE_WORDS:
+        lines, report["sparse"] = with_sparse_lines(lines, for_ocr, dpi, options)
+    stages.append(StageReport("recognise", True, report))
+    name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
+    return Reading(name, lines, for_ocr, turn, angle, stages)
+
+
+def with_sparse_lines(lines: list[Line], for_ocr: np.ndarray, dpi: int, options: Options) -> tuple[list[Line], dict]:
+    """A page with few words read again as sparse text (psm 11), and the lines found there that the
+    page's layout passed over added: on a last page Tesseract takes the signer's block beside a
+    signature and under a seal for a picture, and reads "CHỦ TỊCH" and the name nowhere."""
+    found, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=SPARSE_PSM, dpi=dpi))
+    added = [ln for ln in found if _sparse_line(ln) and not any(_overlap(ln.box, o.box) for o in lines)]
+    return lines + added, {"psm": SPARSE_PSM, "lines": len(found), "added": [ln.text for ln in added]}
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return (min(a.left + a.width, b.left + b.width) > max(a.left, b.left)
+            and min(a.top + a.height, b.top + b.height) > max(a.top, b.top))
+
+
+def read_lines(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float, psm: int) -> tuple[list[Line], dict]:
+    """Tesseract on the cleaned page, debris dropped, the page number looked for; and the report."""
+    lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=psm, dpi=dpi))
     number = _page_number(for_ocr, lines, xheight, dpi, options) if options.binarise else None
     if number is not None:
         lines.insert(0, number)
-    stages.append(StageReport("recognise", True, {"engine": tesseract.engine(),
-                                                  "lang": options.lang, "psm": options.psm,
-                                                  "lines": len(lines), "dropped_debris": debris,
-                                                  "page_number": number.text if number else None}))
-    name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
-    return Reading(name, lines, for_ocr, turn, angle, stages)
+    return lines, {"engine": tesseract.engine(), "lang": options.lang, "psm": psm, "lines": len(lines),
+                   "dropped_debris": debris, "page_number": number.text if number else None}
 
 
 def _page_number(for_ocr: np.ndarray, lines: list[Line], xheight: float, dpi: int, options: Options) -> Line | None:
@@ -244,6 +272,13 @@ def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, o
     report = {"scores": {name: round(score, 1) for name, score in scores.items()}, "kept": kept.name,
               "words": {r.name: word_count(r.lines) for r in readings}}
     return kept, report
+
+
+def _sparse_line(line: Line) -> bool:
+    """A line of a sparse reading that counts: read with confidence, and of two words or one long one
+    (specks and a seal's letters come out as short words, read with little confidence)."""
+    return line.confidence >= SPARSE_MIN_CONFIDENCE and (
+        len(line.words) >= 2 or sum(ch.isalnum() for ch in line.text) >= SPARSE_MIN_LONE_WORD)
 
 
 def is_poor(lines: list[Line]) -> bool:
