@@ -123,3 +123,4 @@ def test_lines_of_marks_are_debris_and_print_with_dotted_blanks_is_not():
     kept, dropped = drop_debris(lines)
     assert [ln.text for ln in kept] == ["Số: ......./QĐ-UBND", "- Như trên;", "……, ngày … tháng … năm 20…"]
     assert dropped == ["*7Ê*'=*?**”^", "…………"]
+

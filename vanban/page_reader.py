@@ -17,7 +17,7 @@ import numpy as np
 
 from restore import vietnamese as vn
 from ocr import (clean, deskew, geometry, language, layout, load, orient, page_number, poppler, recognise, resolution,
-                 stamp, tesseract)
+                 seal, stamp, tesseract)
 from ocr import textlayer as ocr_textlayer
 from ocr.document import Block, Box, Line, Page, StageReport, Word
 
@@ -31,6 +31,10 @@ FALLBACK_WORDS = 5
 #: a reading is poor, and other readings are tried, below either of these
 POOR_VALID_SHARE = 0.85
 POOR_CONFIDENCE = 70.0
+#: a line of this many letters and digits or fewer, read with less confidence than this, is a seal's
+#: letters or a signature's stroke unless its words are words (the page number is read on its own)
+SHORT_LINE_CHARS = 5
+SHORT_LINE_CONFIDENCE = 60.0
 #: a cleaned page read with fewer words than this is read again as sparse text (a last page: the
 #: signer's block under a seal and a signature, which Tesseract's page layout passes over)
 SPARSE_WORDS = 40
@@ -181,12 +185,30 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         stages.append(StageReport("binarise", False))
         stages.append(StageReport("despeckle", False))
         for_ocr = grey
-    lines, report = read_lines(for_ocr, dpi, options, xheight, options.psm)
-    if options.psm == 3 and options.binarise and word_count(lines) < SPARSE_WORDS:
-        lines, report["sparse"] = with_sparse_lines(lines, for_ocr, dpi, options)
+    lines, report = _recognise(for_ocr, dpi, options, xheight)
+    # a seal that colour did not take (a grey or B/W scan): the page is read again without its rings,
+    # and that reading is kept when it scores better (the rings cut the letters they cross, and so
+    # does painting them out: neither reading is the better one on every page)
+    rings = seal.find_rings(binary, dpi) if remove_ink and options.binarise else []
+    if rings:
+        ringless, _ = seal.remove_rings(for_ocr, binary, rings, dpi)
+        other, other_report = _recognise(ringless, dpi, options, xheight)
+        scores = {"with_rings": round(reading_score(lines), 1), "without_rings": round(reading_score(other), 1)}
+        taken = scores["without_rings"] > scores["with_rings"]
+        if taken:
+            for_ocr, lines, report = ringless, other, other_report
+        stages.append(StageReport("seal_rings", taken, {"rings": rings, "scores": scores}))
     stages.append(StageReport("recognise", True, report))
     name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
     return Reading(name, lines, for_ocr, turn, angle, stages)
+
+
+def _recognise(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float) -> tuple[list[Line], dict]:
+    """The cleaned page's lines (with those of a sparse reading when it has few words) and the report."""
+    lines, report = read_lines(for_ocr, dpi, options, xheight, options.psm)
+    if options.psm == 3 and options.binarise and word_count(lines) < SPARSE_WORDS:
+        lines, report["sparse"] = with_sparse_lines(lines, for_ocr, dpi, options)
+    return lines, report
 
 
 def with_sparse_lines(lines: list[Line], for_ocr: np.ndarray, dpi: int, options: Options) -> tuple[list[Line], dict]:
@@ -206,6 +228,8 @@ def _overlap(a: Box, b: Box) -> bool:
 def read_lines(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float, psm: int) -> tuple[list[Line], dict]:
     """Tesseract on the cleaned page, debris dropped, the page number looked for; and the report."""
     lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=psm, dpi=dpi))
+    debris += [ln.text for ln in lines if is_mark_line(ln)]
+    lines = [ln for ln in lines if not is_mark_line(ln)]
     number = _page_number(for_ocr, lines, xheight, dpi, options) if options.binarise else None
     if number is not None:
         lines.insert(0, number)
@@ -272,6 +296,13 @@ def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, o
     report = {"scores": {name: round(score, 1) for name, score in scores.items()}, "kept": kept.name,
               "words": {r.name: word_count(r.lines) for r in readings}}
     return kept, report
+
+
+def is_mark_line(line: Line) -> bool:
+    """A short line read with little confidence that is not words ("P", "NG", "rộ x Ề"): a seal's letters
+    or a signature's stroke. A wrapped word ending a paragraph ("giúp;") is a word and stays."""
+    return (line.confidence < SHORT_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) <= SHORT_LINE_CHARS
+            and not all(_is_word(w.text) for w in line.words))
 
 
 def _sparse_line(line: Line) -> bool:
