@@ -185,14 +185,14 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         stages.append(StageReport("binarise", False))
         stages.append(StageReport("despeckle", False))
         for_ocr = grey
-    lines, report = _recognise(for_ocr, dpi, options, xheight)
+    lines, report = _read_cleaned(for_ocr, dpi, options, xheight)
     # a seal that colour did not take (a grey or B/W scan): the page is read again without its rings,
     # and that reading is kept when it scores better (the rings cut the letters they cross, and so
     # does painting them out: neither reading is the better one on every page)
     rings = seal.find_rings(binary, dpi) if remove_ink and options.binarise else []
     if rings:
         ringless, _ = seal.remove_rings(for_ocr, binary, rings, dpi)
-        other, other_report = _recognise(ringless, dpi, options, xheight)
+        other, other_report = _read_cleaned(ringless, dpi, options, xheight)
         scores = {"with_rings": round(reading_score(lines), 1), "without_rings": round(reading_score(other), 1)}
         taken = scores["without_rings"] > scores["with_rings"]
         if taken:
@@ -203,7 +203,7 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
     return Reading(name, lines, for_ocr, turn, angle, stages)
 
 
-def _recognise(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float) -> tuple[list[Line], dict]:
+def _read_cleaned(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float) -> tuple[list[Line], dict]:
     """The cleaned page's lines (with those of a sparse reading when it has few words) and the report."""
     lines, report = read_lines(for_ocr, dpi, options, xheight, options.psm)
     if options.psm == 3 and options.binarise and word_count(lines) < SPARSE_WORDS:
@@ -215,7 +215,7 @@ def with_sparse_lines(lines: list[Line], for_ocr: np.ndarray, dpi: int, options:
     """A page with few words read again as sparse text (psm 11), and the lines found there that the
     page's layout passed over added: on a last page Tesseract takes the signer's block beside a
     signature and under a seal for a picture, and reads "CHỦ TỊCH" and the name nowhere."""
-    found, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=SPARSE_PSM, dpi=dpi))
+    found, _ = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=SPARSE_PSM, dpi=dpi))
     added = [ln for ln in found if _sparse_line(ln) and not any(_overlap(ln.box, o.box) for o in lines)]
     return lines + added, {"psm": SPARSE_PSM, "lines": len(found), "added": [ln.text for ln in added]}
 
@@ -228,8 +228,9 @@ def _overlap(a: Box, b: Box) -> bool:
 def read_lines(for_ocr: np.ndarray, dpi: int, options: Options, xheight: float, psm: int) -> tuple[list[Line], dict]:
     """Tesseract on the cleaned page, debris dropped, the page number looked for; and the report."""
     lines, debris = recognise.drop_debris(recognise.recognise(for_ocr, lang=options.lang, psm=psm, dpi=dpi))
-    debris += [ln.text for ln in lines if is_mark_line(ln)]
-    lines = [ln for ln in lines if not is_mark_line(ln)]
+    marks = [is_mark_line(ln) for ln in lines]
+    debris += [ln.text for ln, mark in zip(lines, marks) if mark]
+    lines = [ln for ln, mark in zip(lines, marks) if not mark]
     number = _page_number(for_ocr, lines, xheight, dpi, options) if options.binarise else None
     if number is not None:
         lines.insert(0, number)
@@ -301,7 +302,7 @@ def best_reading(first: Reading, image: load.PageImage, as_stored: np.ndarray, o
 def is_mark_line(line: Line) -> bool:
     """A short line read with little confidence that is not words ("P", "NG", "rộ x Ề"): a seal's letters
     or a signature's stroke. A wrapped word ending a paragraph ("giúp;") is a word and stays."""
-    return (line.confidence < SHORT_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) <= SHORT_LINE_CHARS
+    return (line.confidence < SHORT_LINE_CONFIDENCE and _alnum_count(line.text) <= SHORT_LINE_CHARS
             and not all(_is_word(w.text) for w in line.words))
 
 
@@ -309,7 +310,11 @@ def _sparse_line(line: Line) -> bool:
     """A line of a sparse reading that counts: read with confidence, and of two words or one long one
     (specks and a seal's letters come out as short words, read with little confidence)."""
     return line.confidence >= SPARSE_MIN_CONFIDENCE and (
-        len(line.words) >= 2 or sum(ch.isalnum() for ch in line.text) >= SPARSE_MIN_LONE_WORD)
+        len(line.words) >= 2 or _alnum_count(line.text) >= SPARSE_MIN_LONE_WORD)
+
+
+def _alnum_count(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def is_poor(lines: list[Line]) -> bool:
