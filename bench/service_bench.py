@@ -130,7 +130,8 @@ def run(uploads: int, clients: int, scan: Path, workers: int, max_queue: int) ->
             seconds = time.monotonic() - start
             server_cpu, pages_cpu = cpu_split(server.proc.pid)
             client_cpu = sum(os.times()[:2]) - own_start
-            ours = process_cpu_seconds(server.proc.pid) + client_cpu
+            # the page processes are alive still: the server's waited-for children do not hold them
+            ours = process_cpu_seconds(server.proc.pid) + pages_cpu + client_cpu
             others = max(0.0, busy_seconds() - busy_start - ours) / (seconds * (os.cpu_count() or 1))
         finally:
             memory.stop()

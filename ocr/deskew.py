@@ -13,6 +13,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from . import blobs
+
 #: photos and pages laid on a scanner at a slant come up to 45 degrees off (past that, it is a quarter
 #: turn plus a smaller angle: orientation takes the quarter turn)
 MAX_ANGLE = 45.0
@@ -29,7 +31,7 @@ MIN_CORRECTION = 0.05
 
 def ink_points(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) of black pixels, a fixed random subset on dense pages (deterministic)."""
-    ys, xs = np.nonzero(binary == 0)
+    xs, ys = blobs.ink_xy(binary)
     if len(xs) > MAX_POINTS:
         pick = np.random.default_rng(0).choice(len(xs), MAX_POINTS, replace=False)
         xs, ys = xs[pick], ys[pick]

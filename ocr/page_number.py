@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import tesseract
+from . import blobs, tesseract
 from .document import Box, Line, Word
 
 #: the number's centre lies within this share of the page width from the page's centre
@@ -26,8 +26,7 @@ def find(binary: np.ndarray, first_line_top: int, xheight: float) -> Box | None:
     bottom = int(first_line_top - 0.3 * xheight)
     if bottom < xheight:
         return None
-    region = (binary[:bottom] == 0).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    n, _, stats, _ = blobs.components(blobs.ink_mask(binary[:bottom]))
     digits = []
     for x, y, bw, bh, _area in stats[1:]:
         cx = x + bw / 2

@@ -18,7 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from . import clean
+from . import blobs, clean
 
 #: x-height of 13.5 pt body text at 300 dpi, in pixels
 XHEIGHT_AT_300 = clean.BODY_XHEIGHT
@@ -37,8 +37,7 @@ MIN_PER_WORD = 1.4
 def letter_blobs(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(labels image, label numbers, heights) of the letter-like blobs of ink (black = 0):
     neither specks nor rules nor pictures."""
-    ink = (binary == 0).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = blobs.components(blobs.ink_mask(binary))
     w = stats[1:, cv2.CC_STAT_WIDTH]
     h = stats[1:, cv2.CC_STAT_HEIGHT]
     fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(w * h, 1)

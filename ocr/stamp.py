@@ -13,7 +13,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from . import recognise
+from . import blobs, recognise
 from .document import Box, Line, Word
 
 #: the stamp is looked for in this top share of the page (ND 30: received stamps go in the top margin)
@@ -39,7 +39,7 @@ def find(pixels: np.ndarray) -> tuple[int, int, int, int] | None:
     if blue.sum() < 200:
         return None
     joined = cv2.dilate(blue.astype(np.uint8), np.ones((15, 15), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    n, _, stats, _ = blobs.components(joined)
     if n < 2:
         return None
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -122,7 +122,7 @@ def find_frames(binary: np.ndarray, xheight: float) -> list[tuple[int, int, int,
 
 def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """(x0, y0, x1, y1) of each connected piece of a mask."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, _, stats, _ = blobs.components(mask)
     return [(int(x), int(y), int(x + bw), int(y + bh)) for x, y, bw, bh, _ in stats[1:]]
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
-from ocr import clean, deskew, load, orient
+from ocr import blobs, clean, deskew, load, orient
 from vanban.metrics import cer
 from vanban.pipeline import Options, process_page
 
@@ -85,6 +86,22 @@ def test_dark_scanner_border_is_found_and_removed():
     cleaned, report = clean.remove_dark_borders(grey)
     assert set(report["borders"]) >= {"top", "right"}
     assert cleaned[:20, :].min() > 200 and cleaned[:, -20:].min() > 200
+
+
+def test_the_fast_blob_labelling_gives_what_opencv_and_numpy_give_by_default():
+    """ocr.blobs picks faster ways for speed (issue 14); the stages' results must not move."""
+    grey = np.asarray(Image.open(SAMPLES / "stamped.png").convert("L"))
+    binary, _ = clean.binarise(grey)
+    expected = cv2.connectedComponentsWithStats((binary == 0).astype(np.uint8), connectivity=8)
+    got = blobs.components(blobs.ink_mask(binary))
+    assert got[0] == expected[0] > 500
+    for mine, theirs in zip(got[1:], expected[1:]):
+        assert np.array_equal(mine, theirs)
+    ys, xs = np.nonzero(binary == 0)
+    fx, fy = blobs.ink_xy(binary)
+    assert np.array_equal(fx, xs) and np.array_equal(fy, ys)
+    assert np.array_equal(clean.histogram_u8(grey), np.bincount(grey.ravel(), minlength=256))
+    assert clean.histogram_u8(grey[grey < 200]).sum() == (grey < 200).sum()
 
 
 def test_despeckle_cleans_noisy_scans_and_leaves_clean_ones_alone():
