@@ -28,6 +28,14 @@ INK_RIM_CHROMA = 28
 #: share of the coloured pixels that sit right beside black print, above which the colour is the
 #: fringe of sub-pixel anti-aliased text (screenshots, web images), not ink of its own
 MAX_FRINGE_SHARE = 0.35
+#: grey levels below the darker 5 % of an ink's own pixels at which a pixel of that hue is black print
+#: blended with it (its edge over a seal), not ink
+DARKER_THAN_INK = 25
+#: a row of coloured letters bowing more than this many x-heights from straight (end to middle) is a
+#: seal's text along its arc, not a printed line
+MAX_ROW_BOW = 0.6
+#: a pixel whose shares of red, green and blue are within this of an ink's is that ink darkened (by print)
+SAME_INK_SHARES = 0.05
 #: specks (blobs under the despeckle area) per megapixel above which a scan is speckled
 MAX_SPECKS_PER_MPX = 150
 #: a black-and-white scan this speckled is a shaded page (a shadow, a dark edge, a tinted form) that the
@@ -73,13 +81,49 @@ def to_grey_without_ink(pixels: np.ndarray, xheight: float = BODY_XHEIGHT) -> tu
     rim = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (chroma > INK_RIM_CHROMA)
     if printed.any():  # the anti-aliased edge of a coloured letter is the letter's, not a stamp's
         rim &= ~cv2.dilate(printed.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    mask = ink | rim
+    mask = (ink | rim) & ~_print_in_ink(pixels, grey, ink | rim)
     paper = _percentile_u8(grey[~mask], 95) if (~mask).any() else 255
     # print under the ink is not in the mask: multiplied by black, its chroma stays low
     out = grey.copy()
     out[mask] = paper
     return out, {"colour": True, "ink_pixels": int(mask.sum()), "ink_fraction": round(float(mask.mean()), 4),
                  "colour_print_pixels": int(printed.sum())}
+
+
+def _print_in_ink(pixels: np.ndarray, grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The pixels of ``mask`` darker than the ink they sit in: black print blended with it.
+
+    Where print crosses a seal, its anti-aliased edges and thin strokes take the seal's hue (a black
+    "L" on red is (120, 40, 45) at its edge) and read as ink; painted out, they leave "€ê" for "Lê".
+    A blend of black and ink is darker than the ink itself, so a coloured pixel darker than nearly all
+    pixels of its own hue (red, green or blue dominant) by DARKER_THAN_INK levels is print when it
+    touches colourless print as dark or is the ink's own colour scaled down (its shares of r, g, b
+    within SAME_INK_SHARES of the ink's median: a thin stroke under a seal has no colourless core).
+    Hues are judged apart so that a dark blue pen does not set the bar for a red seal; the two tests
+    leave a bright red rule beside a pink panel (a web image: darker than the pink, another colour)
+    to the ink.
+    """
+    hue = np.argmax(pixels[..., :3], axis=2)
+    keep = np.zeros_like(mask)
+    near = np.ones((5, 5), np.uint8)
+    for channel in range(3):
+        of_hue = mask & (hue == channel)
+        if of_hue.sum() < 50:
+            continue
+        cut = _percentile_u8(grey[of_hue], 5) - DARKER_THAN_INK
+        dark = of_hue & (grey < cut)
+        if not dark.any():
+            continue
+        beside_print = cv2.dilate((~mask & (grey < cut)).astype(np.uint8), near).astype(bool)
+        # black multiplied by ink is the ink's own colour scaled down: the same shares of r, g and b
+        ink = np.median(pixels[of_hue][:, :3], axis=0)
+        ys, xs = np.nonzero(dark & ~beside_print)
+        rgb = pixels[ys, xs, :3].astype(float)
+        shares = rgb / np.maximum(1.0, rgb.sum(axis=1, keepdims=True))
+        scaled = np.abs(shares - ink / max(1.0, float(ink.sum()))).max(axis=1) < SAME_INK_SHARES
+        keep |= dark & beside_print
+        keep[ys[scaled], xs[scaled]] = True
+    return keep
 
 
 def printed_in_colour(ink: np.ndarray, xheight: float) -> np.ndarray:
@@ -103,7 +147,7 @@ def printed_in_colour(ink: np.ndarray, xheight: float) -> np.ndarray:
 
 
 def _printed_rows(ink: np.ndarray, xheight: float) -> np.ndarray:
-    n, labels, stats, _ = blobs.components(ink)
+    n, labels, stats, centres = blobs.components(ink)
     if n <= 1:
         return np.zeros_like(ink)
     x, y, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
@@ -117,11 +161,16 @@ def _printed_rows(ink: np.ndarray, xheight: float) -> np.ndarray:
     rows = cv2.dilate(letters, np.ones((1, reach), np.uint8))
     m, row_labels, row_stats, _ = blobs.components(rows)
     frames = [(x[i], y[i], x[i] + w[i], y[i] + h[i]) for i in np.flatnonzero(large)]
+    cx = np.clip(centres[1:, 0].astype(int), 0, ink.shape[1] - 1)
+    cy = np.clip(centres[1:, 1].astype(int), 0, ink.shape[0] - 1)
+    row_of = np.where(letter, row_labels[cy, cx], 0)  # each letter's row (0: its centre fell outside)
     keep = np.zeros(m, bool)
     for j in range(1, m):
         rx, ry, rw, rh = (int(v) for v in row_stats[j, :4])
         if rw < 6 * xheight or rh > 2.6 * xheight:
             continue
+        if _curved(centres[1:][row_of == j], xheight):
+            continue  # a seal's text along its bottom arc, nearly level but bent
         inside = any(fx <= rx and fy <= ry and rx + rw <= fx2 and ry + rh <= fy2 for fx, fy, fx2, fy2 in frames)
         # a stamp's frame, broken or half off the crop, still runs above or below its lines, a line
         # or more away and wider than they are; an underline sits right under its title
@@ -135,6 +184,19 @@ def _printed_rows(ink: np.ndarray, xheight: float) -> np.ndarray:
         zone = cv2.dilate(printed.astype(np.uint8), np.ones((2 * reach + 1, 3), np.uint8)).astype(bool)
         printed |= small & zone
     return printed
+
+
+def _curved(points: np.ndarray, xheight: float) -> bool:
+    """Letters' centres that bow from a straight line by more than MAX_ROW_BOW x-heights over the row
+    (a quadratic fit): printed type stands on a straight line, a seal's letters follow its circle."""
+    if len(points) < 5:
+        return False
+    xs, ys = points[:, 0], points[:, 1]
+    half = (xs.max() - xs.min()) / 2
+    if half <= 0:
+        return False
+    curve = np.polyfit(xs - xs.mean(), ys, 2)[0]
+    return abs(curve) * half * half > MAX_ROW_BOW * xheight
 
 
 def fringe_share(ink: np.ndarray, chroma: np.ndarray, grey: np.ndarray) -> float:

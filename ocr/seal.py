@@ -5,8 +5,9 @@ grey or B/W scan it is as dark as the print, and it sits over the signer's block
 through "CHỦ TỊCH QUỐC HỘI" and the name, and Tesseract reads "UỐC HỘI" and "Hùng" of them. An
 official seal (Nghị định 99/2016/NĐ-CP) is a circle 35-42 mm across with a thick outer ring and a
 thin inner one; both are found as circles that ink follows almost all the way round with paper on
-either side, and only their pixels are painted out: the print they cross keeps the rest of its
-strokes. The seal's own letters, between the rings, are left to ``recognise.drop_debris``.
+either side. A seal lighter than the print is painted out whole; on a seal as dark as the print only
+the rings' pixels are, so the print they cross keeps the rest of its strokes, and the seal's own
+letters between the rings are left to ``recognise.drop_debris``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ MIN_INNER_SUPPORT = 0.5
 #: the circles are looked for at this fraction of the page's size
 SCALE = 4
 SAMPLES = 720
+#: grey levels between the print's median and the seal ring's for the seal to go as what is lighter
+#: than the print (measured: red seals on grey scans 49 and 53 apart, a seal as dark as the print 18)
+MIN_LEVEL_GAP = 40
 
 
 def find_rings(binary: np.ndarray, dpi: int = 300) -> list[dict]:
@@ -69,24 +73,58 @@ def find_rings(binary: np.ndarray, dpi: int = 300) -> list[dict]:
 
 
 def remove_rings(image: np.ndarray, binary: np.ndarray, rings: list[dict],
-                 dpi: int = 300) -> tuple[np.ndarray, np.ndarray]:
-    """The rings' pixels painted as paper, in the page Tesseract reads and in its binarised twin."""
+                 dpi: int = 300) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The seals painted as paper, in the page Tesseract reads and in its binarised twin.
+
+    A seal printed lighter than the print (a red seal on a grey scan: its ring at grey 110, the
+    print at 61, medians) goes whole, rings, letters and star: inside its disc every pixel lighter
+    than halfway between the two levels is paper, and the print it covers keeps its dark core ("CHÁNH VĂN PHÒNG"
+    and "Đặng Văn Thái" read whole where the rings alone left "Bư, à\" VĂN PHÒNG"). A seal as dark as
+    the print (a B/W scan) loses only its rings' pixels. The third value says which, ring by ring:
+    "lighter" or "rings".
+    """
     if not rings:
-        return image, binary
+        return image, binary, []
+    how: list[str] = []
     image, binary = image.copy(), binary.copy()
     band = max(3, int(round(0.6 * dpi / 25.4)))  # half the outer ring's width with its blur (0.6 mm)
+    ink = image[binary == 0]
+    print_level = float(np.median(ink)) if ink.size else 0.0
     for ring in rings:
         x, y, r = ring["x"], ring["y"], ring["radius"]
-        x0, y0 = max(0, x - r - band), max(0, y - r - band)
-        x1, y1 = min(binary.shape[1], x + r + band + 1), min(binary.shape[0], y + r + band + 1)
+        reach = int(min(r / INNER_RANGE[0], MAX_RADIUS_MM * dpi / 25.4)) + band  # an outer ring not found
+        x0, y0 = max(0, x - reach), max(0, y - reach)
+        x1, y1 = min(binary.shape[1], x + reach + 1), min(binary.shape[0], y + reach + 1)
         yy, xx = np.ogrid[y0:y1, x0:x1]
         d = np.sqrt((xx - x) ** 2 + (yy - y) ** 2)
-        mask = np.abs(d - r) <= band
-        if ring["inner_radius"]:
-            mask |= np.abs(d - ring["inner_radius"]) <= max(2, band * 2 // 3)
-        image[y0:y1, x0:x1][mask] = 255
-        binary[y0:y1, x0:x1][mask] = 255
-    return image, binary
+        part, part_binary = image[y0:y1, x0:x1], binary[y0:y1, x0:x1]
+        on_ring = (np.abs(d - r) <= band) & (part_binary == 0)
+        seal_level = float(np.median(part[on_ring])) if on_ring.any() else print_level
+        if seal_level - print_level >= MIN_LEVEL_GAP:
+            cut = (print_level + seal_level) / 2
+            outer = _outermost_light_ring(part, d, r, reach - band, cut, seal_level)
+            mask = (d <= outer + band) & (part > cut)
+            how.append("lighter")
+        else:
+            mask = np.abs(d - r) <= band
+            if ring["inner_radius"]:
+                mask |= np.abs(d - ring["inner_radius"]) <= max(2, band * 2 // 3)
+            how.append("rings")
+        part[mask] = 255
+        part_binary[mask] = 255
+    return image, binary, how
+
+
+def _outermost_light_ring(part: np.ndarray, d: np.ndarray, r: float, reach: float, cut: float,
+                          seal_level: float) -> float:
+    """The radius of the outermost circle out to ``reach`` that seal-grey pixels follow at least half
+    the way round: the ring found may be the inner one (stamped.png: 157 px found, the outer at 233)."""
+    outer = float(r)
+    for radius in np.arange(r + 4, reach + 1, 4):
+        values = part[np.abs(d - radius) <= 2]
+        if values.size and ((values > cut) & (values < seal_level + 50)).mean() >= 0.5:
+            outer = float(radius)
+    return outer
 
 
 def _best_ring(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray, half: int,

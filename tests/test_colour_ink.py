@@ -92,3 +92,51 @@ def test_a_stamp_in_a_frame_is_ink(colour, frame):
         draw.text((240, 180 + 100 * k), text, font=font, fill=colour)
     grey, report = clean.to_grey_without_ink(np.asarray(img))
     assert (grey < 128).sum() < 100 and report["colour_print_pixels"] == 0
+
+
+def test_a_seal_s_text_along_its_bottom_arc_is_not_a_printed_line():
+    """The bottom arc of a seal whose ring did not come out whole is nearly level and no taller than a
+    line of type; its letters bow from a straight line more than type ever does, so they go with the
+    seal, while a straight red line stays."""
+    img = Image.new("RGB", (2480, 1400), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(BOLD, 40)
+    draw.text((300, 150), "KẾ HOẠCH TRIỂN KHAI NHIỆM VỤ NĂM 2024", font=font, fill=RED)
+    cx, cy, r = 1240, 300, 600
+    word = "THÀNHPHỐHÀNỘI"
+    for i, ch in enumerate(word):
+        a = math.pi * (0.6 - 0.2 * i / (len(word) - 1))  # lower left to lower right, 29 px of sag
+        draw.text((cx + r * math.cos(a) - 12, cy + r * math.sin(a) - 25), ch, font=font, fill=RED)
+    pixels = np.asarray(img)
+    ink = (pixels.max(axis=2).astype(int) - pixels.min(axis=2)) > clean.INK_CHROMA
+    printed = clean.printed_in_colour(ink, clean.BODY_XHEIGHT)
+    assert printed[130:230, 300:2200].sum() > 0.5 * ink[130:230, 300:2200].sum()  # the title
+    arc = ink[cy + 500:cy + r + 60, cx - 400:cx + 400]
+    assert arc.sum() > 3000 and printed[cy + 500:cy + r + 60, cx - 400:cx + 400].sum() == 0
+
+
+def test_black_print_across_a_red_seal_keeps_its_edges_and_a_red_rule_still_goes():
+    """Anti-aliased black print under a seal takes the seal's hue at its edges ((120, 40, 45) on a
+    red seal): darker than the seal's own ink and touching print, it is print, not ink. A bright red
+    rule beside a pink panel (a web image) is darker than nearly all the red-hued pixels too, but
+    touches no print: it goes (thuvienphapluat-blur.png lost words when it stayed)."""
+    img = Image.new("L", (1800, 700), 255)
+    ImageDraw.Draw(img).text((100, 100), "Lê Văn Thành", font=ImageFont.truetype(FONT, 56), fill=0)
+    ImageDraw.Draw(img).text((100, 250), "Nguyễn Thị Bích Ngọc", font=ImageFont.truetype(FONT, 30), fill=0)
+    text = np.stack([np.asarray(img).astype(float) / 255] * 3, axis=-1)
+    seal = np.ones((700, 1800, 3))
+    cv2.circle(seal, (450, 240), 200, (0.82, 0.2, 0.22), 40)
+    cv2.circle(seal, (450, 240), 150, (0.82, 0.2, 0.22), 6)
+    scan = cv2.GaussianBlur((text * seal * 255).astype(np.uint8), (0, 0), 0.7)  # ink multiplies
+    out, _ = clean.to_grey_without_ink(scan)
+    under_seal = (np.asarray(img) < 160) & (seal[..., 1] < 0.5)
+    assert under_seal.sum() > 500
+    # thin strokes have no colourless core to touch: they are kept as the seal's colour darkened
+    assert ((out < 160) & under_seal).sum() > 0.97 * under_seal.sum()
+    # a web image: a pink panel and bright red rules, darker than nearly all the pink
+    web = np.ones((700, 1800, 3))
+    web[330:480, 100:1700] = (0.93, 0.55, 0.9)
+    for x in (300, 800, 1300):
+        cv2.line(web, (x, 490), (x, 690), (0.93, 0.14, 0.16), 5)
+    out, _ = clean.to_grey_without_ink((text * web * 255).astype(np.uint8))
+    assert (out[330:700] < 200).sum() == 0

@@ -301,11 +301,25 @@ def test_a_seal_on_a_grey_scan_is_found_by_its_rings_and_print_is_not(make_sampl
     for name in ("clean.png", "header.png", "skew7.png"):
         assert seal.find_rings(clean.binarise(grey_page(name))[0]) == [], name
     binary = clean.binarise(grey)[0]
-    image, ringless = seal.remove_rings(grey, binary, rings)
     x, y, r = rings[0]["x"], rings[0]["y"], rings[0]["radius"]
     on_ring = [(round(y + r * np.sin(t)), round(x + r * np.cos(t))) for t in np.linspace(0, 2 * np.pi, 90)]
-    assert all(ringless[p] == 255 and image[p] == 255 for p in on_ring if 0 <= p[0] < grey.shape[0])
-    assert (ringless == 0).sum() > 0.5 * (binary == 0).sum()  # the print stays
+    on_page = [p for p in on_ring if 0 <= p[0] < grey.shape[0]]
+    # the red seal scans lighter than the print: it goes whole, out to the outer ring (the ring found is
+    # the inner one), and the print it covers stays
+    image, ringless, how = seal.remove_rings(grey, binary, rings)
+    assert how == ["lighter"]
+    assert all(image[p] == 255 and ringless[p] == 255 for p in on_page if grey[p] > 100)
+    disc = np.zeros(grey.shape, bool)
+    cv2.circle(disc.view(np.uint8), (x, y), int(1.6 * r), 1, -1)
+    seal_grey = lambda page: ((page > 100) & (page < 200) & disc).sum()  # noqa: E731
+    assert seal_grey(image) < 0.05 * seal_grey(grey)  # left: print edges past the outer ring
+    assert ((image < 60) & disc).sum() > 0.9 * ((grey < 60) & disc).sum()  # the print's dark core
+    assert (ringless == 0).sum() > 0.5 * (binary == 0).sum()
+    # black and white: the seal is as dark as the print, and only its rings go
+    image, ringless, how = seal.remove_rings(binary, binary, rings)
+    assert how == ["rings"]
+    assert all(ringless[p] == 255 and image[p] == 255 for p in on_page)
+    assert (ringless == 0).sum() > 0.5 * (binary == 0).sum()
 
 
 def test_short_lines_read_with_little_confidence_are_marks_unless_they_are_words():

@@ -186,17 +186,19 @@ def clean_and_read(pixels: np.ndarray, dpi: int, options: Options, remove_ink: b
         stages.append(StageReport("despeckle", False))
         for_ocr = grey
     lines, report = _read_cleaned(for_ocr, dpi, options, xheight)
-    # a seal that colour did not take (a grey or B/W scan): the page is read again without its rings,
-    # and that reading is kept when it scores better (the rings cut the letters they cross, and so
-    # does painting them out: neither reading is the better one on every page)
+    # a seal that colour did not take (a grey or B/W scan): the page is read again without it (the
+    # whole seal when it is lighter than the print, else its rings), and that reading is kept when it
+    # scores better (the rings cut the letters they cross, and so does painting them out: neither
+    # reading is the better one on every page)
     rings = seal.find_rings(binary, dpi) if remove_ink and options.binarise else []
     if rings:
-        ringless, _ = seal.remove_rings(for_ocr, binary, rings, dpi)
+        ringless, _, how = seal.remove_rings(for_ocr, binary, rings, dpi)
         other, other_report = _read_cleaned(ringless, dpi, options, xheight)
         scores = {"with_rings": round(reading_score(lines), 1), "without_rings": round(reading_score(other), 1)}
         taken = scores["without_rings"] > scores["with_rings"]
         if taken:
             for_ocr, lines, report = ringless, other, other_report
+        rings = [dict(ring, removed=removed) for ring, removed in zip(rings, how)]
         stages.append(StageReport("seal_rings", taken, {"rings": rings, "scores": scores}))
     stages.append(StageReport("recognise", True, report))
     name = ("cleaned" if remove_ink else "cleaned, ink kept") + (f", turned {turn}°" if given else "")
