@@ -118,6 +118,27 @@ def test_ocr_damage_is_tolerated_but_an_impossible_date_is_not_read():
     assert extract(lines)["date"].value == ""
 
 
+def test_a_date_cited_in_the_body_under_a_blank_dateline_is_not_the_document_s_date():
+    """thanh-hoa-6.png: the day of the dateline was left blank and "ngày" misread; the first body line
+    cites a resolution "... quyết số 42/NQ-CP ngày 09 tháng 4 năm 2020", and "Kính gửi" is misread: no date."""
+    lines = [RegisterLine(1, None, t, 80) for t in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ỦY BAN NHÂN DÂN", "HUYỆN TĨNH GIA", "Độc lập - Tự do - Hạnh phúc",
+        "Số: /UBND-LĐTBXH", "Tĩnh Gia, mụay tháng 4 năm 2020", "KÍNH giới, huy gịch ĐIIND các xã, thị trấn.",
+        "Ihlủ v cấy uy NEÀÌ quyết số 42/N1)-4°P ngày 09 tháng 4 năm 2020 của C hÍnh")]
+    got = extract(lines)
+    assert got["date"].value == "" and got["place"].value == ""
+
+
+def test_the_signer_s_title_read_into_the_cc_list_s_lines_is_left_out_of_it():
+    """Office scans: the right column's "KT. TRƯỞNG BAN" shares a line with the "Nơi nhận" items (with
+    the seal read as "xe", "6T"); archive units in capitals stay."""
+    lines = [RegisterLine(1, None, t, 85) for t in (
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT, BDVTU xe TƯỞNG BAN", "6T TRƯỞNG BAN")]
+    assert extract(lines)["cc"].value == ["Như trên", "Lưu: VT, BDVTU"]
+    lines[2] = RegisterLine(1, None, "- Lưu: VT, PHÒNG TỔ CHỨC", 85)
+    assert extract(lines[:3])["cc"].value == ["Như trên", "Lưu: VT, PHÒNG TỔ CHỨC"]
+
+
 def test_header_columns_run_into_one_line_are_split_and_boxes_keep_the_issuer_near_the_motto():
     lines = [
         RegisterLine(1, (100, 50, 900, 40), "TÀI LIỆU THAM KHẢO", 95, "paragraph", 0),

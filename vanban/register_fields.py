@@ -13,6 +13,8 @@ import difflib
 import re
 import unicodedata
 
+from restore import vietnamese as vn
+
 #: doc types by their folded title; the value is how the register spells them
 DOC_TYPES = {
     "quyet dinh": "Quyết định", "nghi dinh": "Nghị định", "nghi quyet": "Nghị quyết",
@@ -242,6 +244,27 @@ def archive_item(item: str) -> str:
     if not m or m[2] == "VT" and m[3] == ",":
         return item
     return f"{m[1]}VT, {m[4]}"
+
+
+#: folded words of a signer's title ("KT. TRƯỞNG BAN", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG")
+_TITLE_CORE = ("truong", "giam", "doc", "tich", "pho", "chanh")
+
+
+def without_signer_title(item: str) -> str:
+    """'Lưu: VT, BDVTU xe TƯỞNG BAN' -> 'Lưu: VT, BDVTU': the signer's title beside the "Nơi nhận" list,
+    read into the same line.  A list item never ends in two or more capital syllables one of which is a
+    title's word (an archive unit is an abbreviation, no syllable: VT, BDVTU, UBND); a short token
+    before them ("xe", "6T") is the seal or the pen read as letters, and goes with them."""
+    words = item.split()
+    k = len(words)
+    while k > 0 and words[k - 1].isalpha() and words[k - 1].isupper() and vn.is_vietnamese_token(words[k - 1]):
+        k -= 1  # the run of capital syllables the item ends in
+    tail = [fold(w) for w in words[k:]]
+    if len(tail) < 2 or not any(similar(w, t) >= 0.8 for w in tail for t in _TITLE_CORE):
+        return item
+    if k > 0 and len(words[k - 1]) <= 2 and (words[k - 1].islower() or any(c.isdigit() for c in words[k - 1])):
+        k -= 1
+    return " ".join(words[:k]).rstrip(" ,;")
 
 
 def list_item(text: str) -> str:

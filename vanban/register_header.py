@@ -156,7 +156,9 @@ def header(top: list[RegisterLine], used: set[int], out: dict[str, Field]) -> in
         if i in used:
             continue
         pd = rf.place_date(ln.text) or rf.place_date(ln.ocr)
-        if pd and len(ln.text) < 90 and len(pd[0]) <= 40:
+        # a place name holds no digit: "... Nghị quyết số 42/NQ-CP ngày 09 tháng 4 năm 2020" is the body
+        # citing another document's date, under a dateline whose day was left blank
+        if pd and len(ln.text) < 90 and len(pd[0]) <= 40 and not re.search(r"\d", pd[0]):
             date_at = i
             place, date = pd
             if place:
