@@ -154,7 +154,7 @@ def cc_list(lines: list[RegisterLine], out: dict[str, Field]) -> list[RegisterLi
         if f.startswith("noi nhan") or re.match(r"^\S{0,4}\s?nh[a]n\s*:", f) and len(f.split(":")[0]) <= 10:
             value = rf.nfc(lines[i].text.split(":", 1)[1]) if ":" in lines[i].text else ""
             items, used = _items(lines, i, value.strip(), stop_caps=True)
-            fixed = [rf.archive_item(x) for x in (rf.without_signer_title(i) for i in items) if x]
+            fixed = [rf.archive_item(x) for x in (rf.without_signer_title(item) for item in items) if x]
             if items:
                 out["cc"] = found(fixed, used, 0.9 if fixed != items else 1.0)
             return used
