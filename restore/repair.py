@@ -45,6 +45,11 @@ NEURAL_ONNX = "restore-neural.onnx"
 #: the same encoder with 8-bit weights (restore.neural.quantize): what is served when it is there
 NEURAL_INT8 = "restore-neural.int8.onnx"
 NEURAL_TABLES = "restore-neural.npz"
+#: in a text with no OCR confidences, a valid accented word changes its letters only at this certainty:
+#: such a word was typed so ("Nắp capô" is no slip of "Cấp").  Dev (clean news and wiki lines, words
+#: changed; bench-tools OCR damage at 0.3, WER after repair): 0.97 (LONE_PLAIN_CONFIDENCE) 23 of 62,170,
+#: 15.10 %; 0.99: 21, 15.11 %; 0.995: 21, 15.15 %; never: 21, 15.55 %
+TYPED_RESPELL_CONFIDENCE = 0.99
 #: a word the OCR engine was unsure of may change even in a clean line, given this much certainty
 SUSPECT_CONFIDENCE = 0.9
 CHANNEL_FILE = "restore-channel.json"
@@ -208,6 +213,7 @@ class Restorer:
                 readings[index] = as_written(line)
                 continue
             todo[index] = self._settle(line, report, unsure, Context.around(ordered, index), latin1)
+            todo[index].typed = not heard
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
         runs = paragraph_runs(ordered, sorted(todo))
@@ -307,7 +313,8 @@ class Restorer:
             by_start = {w.start: w for w in work.report.words}
             work.text, work.changes = self._apply(work.line, work.positions, result, by_start, style,
                                                   min_confidence, work.unsure, kinds,
-                                                  work.report.share("accented") >= detect.SOUND_ACCENTED_SHARE)
+                                                  work.report.share("accented") >= detect.SOUND_ACCENTED_SHARE,
+                                                  work.typed)
             work.reading = readings_of(work.positions, result)
 
     def _decode(self, positions: list["Position"], context: "Context | None") -> Decoded:
@@ -407,9 +414,10 @@ class Restorer:
 
     def _apply(self, line: str, positions: list["Position"], result, by_start: dict[int, detect.Word],
                style: str, min_confidence: float, unsure: Mapping[int, float],
-               kinds: frozenset[str] = KINDS, sound: bool = False) -> tuple[str, list[Change]]:
+               kinds: frozenset[str] = KINDS, sound: bool = False, typed: bool = False) -> tuple[str, list[Change]]:
         """The repaired line and its change log, applying only confident changes.  ``sound``: the line
-        was typed with its accents, so a lone unmarked syllable in it is meant so and stays."""
+        was typed with its accents, so a lone unmarked syllable in it is meant so and stays.  ``typed``:
+        the text came with no OCR confidences."""
         changes: list[Change] = []
         pieces: list[str] = []
         cursor = 0
@@ -457,6 +465,8 @@ class Restorer:
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)
             same_letters = vn.strip_accents(pos.text).lower() == vn.strip_accents(after).lower()
             kind = "accent" if same_letters else "spelling"
+            if typed and label == "accented" and not same_letters:
+                needed = max(needed, TYPED_RESPELL_CONFIDENCE)  # "Nắp" -> "Cấp": a typed word, not a slip
             applied = confidence >= needed and kind in kinds
             changes.append(Change(pos.start, pos.end, pos.text, after, round(confidence, 4), kind, applied))
             if applied:
@@ -537,6 +547,7 @@ class _LineWork:
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
     reading: list[Reading | None] = field(default_factory=list)
+    typed: bool = False  # the text came with no OCR confidences
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -322,6 +322,23 @@ def test_sound_lines_with_a_loanword_or_an_abbreviation_pass_through(restorer, l
     assert result.text == line and not [c for c in result.changes if c.applied]
 
 
+@pytest.mark.parametrize("line", [
+    # names and titles in another language, two capitalised words or more in a row
+    "Chức danh Chief Master Sergeant of the Air Force được dịch là đại thượng sĩ Không quân Hoa Kỳ.",
+    # a quoted sentence in English: a run of words that are mostly no syllables
+    'Nhà văn George Fraser viết: "no historic figure has been represented more honestly in the cinema".',
+])
+def test_typed_lines_with_names_and_phrases_in_another_language_pass_through(restorer, line):
+    result = restorer.repair(line)
+    assert result.text == line and not [c for c in result.changes if c.applied]
+
+
+def test_a_typed_accented_word_in_a_damaged_looking_line_keeps_its_letters(restorer):
+    # "capô" and "buýt" are no syllables, so the line reads as damaged; "Nắp" was typed so, no slip of "Cấp"
+    line = "(Ảnh: Getty Images) Nắp capô của xe buýt bị văng ra xa sau va chạm."
+    assert restorer.repair(line).text.split()[3] == "Nắp"
+
+
 def test_words_in_capitals_are_repaired_in_a_heading_in_capitals(restorer):
     assert restorer.repair("KE HOACH TUYEN TRUYEN NAM 2024").text == "KẾ HOẠCH TUYÊN TRUYỀN NĂM 2024"
 
