@@ -129,10 +129,19 @@ def score(outputs: list[str], truths: list[str], tallies: dict[str, Tally]) -> N
 
 
 def unchanged(outputs: list[str], truths: list[str], tally: Tally) -> None:
+    """Words of each line as written, aligned with the output: a join ("s ỹ" -> "sỹ") counts its own
+    words, not every word after it."""
     for out, truth in zip(outputs, truths):
-        for a, b in zip(out.split(), truth.split()):
-            if any(c.isalpha() for c in b):
-                tally.add(a == b, f"{b} -> {a}")
+        a, b = out.split(), truth.split()
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=b, b=a, autojunk=False).get_opcodes():
+            letters = [w for w in b[i1:i2] if any(c.isalpha() for c in w)]
+            if op == "equal":
+                for _ in letters:
+                    tally.add(True, "")
+            else:
+                miss = f"{' '.join(b[i1:i2])} -> {' '.join(a[j1:j2])}"
+                for _ in letters or [""]:
+                    tally.add(False, miss)
 
 
 def clean_row(name: str, tally: Tally) -> str:

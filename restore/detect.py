@@ -118,10 +118,11 @@ HYPHENATED_RE = re.compile(r"\w+(?:-\w+)+")
 
 def analyse_line(line: str, typed: bool = False) -> LineReport:
     """``typed``: the text comes with no OCR confidences, as a typed file does: in a line typed with its
-    accents every non-syllable is then a foreign word ("of", "et"), not damage."""
+    accents, the words plainly in another language ("of", "has", "Business Insider") are then no damage."""
     ws = tuple(words(line))
-    if _sound(line, ws, typed):
-        ws = _names_in_sound_line(line, ws, typed)
+    foreign = _foreign_words(line, ws) if typed else set()
+    if _sound(ws, foreign):
+        ws = _names_in_sound_line(line, ws, foreign)
     report = LineReport("clean", ws)
     scored = [w for w in ws if w.label != "protected"]
     if not scored:
@@ -143,15 +144,12 @@ def analyse_line(line: str, typed: bool = False) -> LineReport:
     return LineReport(label, ws)
 
 
-def _sound(line: str, ws: tuple[Word, ...], typed: bool) -> bool:
-    """A line typed (or read) with its accents.  In a typed text, what is plainly another language does
-    not count against it: names in capitals ("Business Insider", "Chief Master Sergeant"), hyphenated
-    words ("Mahàparinirvàna-sùtra") and runs of words that are mostly no syllables (a quoted English
-    sentence); the rest of the line says how it was written."""
-    if typed:
-        foreign = _foreign_words(line, ws)
-        ws = tuple(w for i, w in enumerate(ws) if i not in foreign)
-    return LineReport("clean", ws).share("accented") >= SOUND_ACCENTED_SHARE
+def _sound(ws: tuple[Word, ...], foreign: set[int]) -> bool:
+    """A line typed (or read) with its accents.  In a typed text, what is plainly another language
+    (``foreign``: ``_foreign_words``) does not count against it: the rest of the line says how it was
+    written."""
+    return LineReport("clean", tuple(w for i, w in enumerate(ws) if i not in foreign)).share("accented") \
+        >= SOUND_ACCENTED_SHARE
 
 
 #: a run of this many words or more, unaccented and at least FOREIGN_RUN_SHARE no syllables, is a phrase in
@@ -160,15 +158,20 @@ def _sound(line: str, ws: tuple[Word, ...], typed: bool) -> bool:
 #: with the names in capitals, hyphenated words and such runs set aside: 19, 15.11 %
 FOREIGN_RUN = 4
 FOREIGN_RUN_SHARE = 0.7
-#: ... whose words have vowels: an OCR that knew only Latin-1 leaves runs of consonants ("hng dn các n v lp")
+#: a word of another language has a vowel; one with none is a slip: an OCR that knew only Latin-1 leaves
+#: consonants ("Nguyn Vn", "hng dn các n v lp"), bench-tools' OCR damage "v" for "với"
 VOWEL_RE = re.compile(r"[aeiouy]", re.IGNORECASE)
 
 
 def _foreign_words(line: str, ws: tuple[Word, ...]) -> set[int]:
+    """Indices of the words of a typed line that are plainly in another language: names in capitals
+    ("Business Insider", "Chief Master Sergeant"), hyphenated words ("Mahàparinirvàna-sùtra"), runs of
+    words that are mostly no syllables (a quoted English sentence) and words shaped as no Vietnamese
+    syllable is ("has", "wrote", "of")."""
     hyphenated = [(m.start(), m.end()) for m in HYPHENATED_RE.finditer(line)]
-    named = [w.label == "invalid" and w.text[:1].isupper() for w in ws]
-    out = {i for i, w in enumerate(ws) if w.label == "invalid" and (
-        named[i] and (i and named[i - 1] or named[i + 1:i + 2] == [True])
+    named = [w.label == "invalid" and w.text[:1].isupper() and bool(VOWEL_RE.search(w.text)) for w in ws]
+    out = {i for i, w in enumerate(ws) if w.label == "invalid" and VOWEL_RE.search(w.text) and (
+        named[i] and (i and named[i - 1] or named[i + 1:i + 2] == [True]) or _english_shaped(w.text)
         or any(a <= w.start and w.end <= b for a, b in hyphenated))}
     run: list[int] = []
     for i, w in enumerate((*ws, None)):
@@ -183,18 +186,39 @@ def _foreign_words(line: str, ws: tuple[Word, ...]) -> set[int]:
     return out
 
 
-def _names_in_sound_line(line: str, ws: tuple[Word, ...], typed: bool = False) -> tuple[Word, ...]:
-    """In a line typed with its accents, capitalised non-syllables (names) and hyphenated foreign words
-    are protected: they are no damage to repair and no sign of it; in a typed text, every non-syllable.
-    Dev (clean news and wiki lines holding codes or capitals, words changed; bench-tools OCR damage at
-    0.3, WER after repair): names only 112 of 62,169, 12.2 %; every non-syllable 25, 14.6 %; every
-    non-syllable of a line with no partial word and no two unmarked in a row 97, 12.8 %.  Faithfulness
-    first: a typed file's foreign words ("of", "et", "New") stay."""
+#: short words of English and French: common in a typed line, and too short to be told by their shape
+FUNCTION_WORDS = frozenset("of the and in on at to for is are was by with from an or as it et de du le les des "
+                           "la en un une".split())
+#: finals no Vietnamese syllable ends on (it ends on a vowel, c, ch, m, n, ng, nh, p or t), and that a
+#: slip seldom leaves: OCR and typists drop letters ("nih" for ninh, "thog" for thông) and read t as l
+FOREIGN_FINAL_RE = re.compile(r"[bdfjkqrsvwxz]$", re.IGNORECASE)
+
+
+def _english_shaped(text: str) -> bool:
+    """A word in plain ASCII letters that a slip in a Vietnamese word seldom makes: a function word of
+    English or French, a letter Vietnamese lacks (f, j, w, z), a doubled vowel it has only before ng
+    ("room", "been"; "xoong" is Vietnamese) or an ending it lacks ("has", "wrote", "cold")."""
+    if not text.isascii() or not text.isalpha():
+        return False
+    lower = text.lower()
+    return lower in FUNCTION_WORDS or bool(re.search(r"[fjwz]|(?:oo|ee)(?!ng)", lower)) \
+        or bool(FOREIGN_FINAL_RE.search(lower))
+
+
+def _names_in_sound_line(line: str, ws: tuple[Word, ...], foreign: set[int] = frozenset()) -> tuple[Word, ...]:
+    """In a line typed with its accents, capitalised non-syllables (names), hyphenated foreign words and
+    the words of a typed text that are plainly another language (``foreign``) are protected: they are no
+    damage to repair and no sign of it.  A typed line's other non-syllables ("nuroc", "khuyếnkhic") are
+    damage: slips of a typist, or an OCR layer saved as text.  Dev (clean news and wiki lines holding codes
+    or capitals, words changed; bench-tools OCR damage at 0.3, WER after repair): every non-syllable of a
+    typed line protected 19 of 62,170, 15.11 %; only these, and a typed sound line's unmarked syllables
+    kept (``restore.repair``), 20, 13.85 % (9 of the 20 are typos put right: "thườg", "trứơc", "s ỹ");
+    without keeping the unmarked syllables 36, 12.87 %."""
     hyphenated = [(m.start(), m.end()) for m in HYPHENATED_RE.finditer(line)]
     out = []
-    for w in ws:
+    for i, w in enumerate(ws):
         in_compound = any(a <= w.start and w.end <= b for a, b in hyphenated)
-        if w.label == "invalid" and (typed or w.text[:1].isupper() or in_compound):
+        if w.label == "invalid" and (i in foreign or w.text[:1].isupper() or in_compound):
             out.append(Word(w.start, w.end, w.text, "protected"))
         elif in_compound and w.label == "plain":
             out.append(Word(w.start, w.end, w.text, "protected"))

@@ -175,11 +175,12 @@ class Restorer:
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
-        reports = [detect.analyse_line(line, typed=not heard) for line in lines]
-        heard = sorted(heard)
-        heard_starts = [a for a, _, _ in heard]
         # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
         latin1 = "accent" in kinds and latin1_letters(text) and self.latin1.readable(text)
+        typed = not heard
+        reports = [detect.analyse_line(line, typed=typed) for line in lines]
+        heard = sorted(heard)
+        heard_starts = [a for a, _, _ in heard]
         # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
         needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
         ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
@@ -213,7 +214,7 @@ class Restorer:
                 readings[index] = as_written(line)
                 continue
             todo[index] = self._settle(line, report, unsure, Context.around(ordered, index), latin1)
-            todo[index].typed = not heard
+            todo[index].typed = typed
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
         runs = paragraph_runs(ordered, sorted(todo))
@@ -458,8 +459,10 @@ class Restorer:
                 needed = max(min_confidence, CHANNEL_CONFIDENCE)
             elif pos.start in unsure:
                 needed = max(min_confidence, SUSPECT_CONFIDENCE)
-            elif sound and label == "plain" and lone(positions, i - 1, by_start):
-                needed = 2.0  # "thoi", "con", "Chu" among accented words: typed so ("ôtô con")
+            elif sound and label == "plain" and (typed or lone(positions, i - 1, by_start)):
+                # "thoi", "con", "Chu" among accented words: typed so ("ôtô con"); in a typed text, only
+                # the non-syllables of such a line are damage (detect._names_in_sound_line)
+                needed = 2.0
             elif label == "accented" or (label in ("plain", "invalid") and lone(positions, i - 1, by_start)):
                 # a lone odd word between sound ones is more often right ("băng zôn") than an OCR slip
                 needed = max(min_confidence, LONE_PLAIN_CONFIDENCE)

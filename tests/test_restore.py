@@ -327,10 +327,25 @@ def test_sound_lines_with_a_loanword_or_an_abbreviation_pass_through(restorer, l
     "Chức danh Chief Master Sergeant of the Air Force được dịch là đại thượng sĩ Không quân Hoa Kỳ.",
     # a quoted sentence in English: a run of words that are mostly no syllables
     'Nhà văn George Fraser viết: "no historic figure has been represented more honestly in the cinema".',
+    'Tờ báo viết rằng "the economy has grown faster than expected" trong năm nay, theo số liệu của Tổng cục.',
 ])
 def test_typed_lines_with_names_and_phrases_in_another_language_pass_through(restorer, line):
     result = restorer.repair(line)
     assert result.text == line and not [c for c in result.changes if c.applied]
+
+
+@pytest.mark.parametrize("line, truth", [
+    ("Nhà nước có chính sách hỗ trợ và tạo điều kiện thuận lợi cho các tổ chức, cá nhân trong nuroc tham gia.",
+     "Nhà nước có chính sách hỗ trợ và tạo điều kiện thuận lợi cho các tổ chức, cá nhân trong nước tham gia."),
+    ("Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành thực hiện nghiêm chỉ thị của Thủ tướng, bảo đảm an nih trật tự.",
+     "Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành thực hiện nghiêm chỉ thị của Thủ tướng, bảo đảm an ninh trật tự."),
+])
+def test_a_slip_in_a_typed_line_is_repaired(restorer, line, truth):
+    # a non-syllable shaped as Vietnamese ("nuroc", "nih") in a line typed with its accents is damage;
+    # it was kept as a foreign word when every non-syllable of a typed line was
+    result = restorer.repair(line)
+    assert result.text == truth
+    assert [(c.before, c.kind) for c in result.changes if c.applied] in ([("nuroc", "spelling")], [("nih", "spelling")])
 
 
 def test_a_typed_accented_word_in_a_damaged_looking_line_keeps_its_letters(restorer):
