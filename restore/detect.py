@@ -16,6 +16,7 @@ words.  Clean, foreign and not-to-touch lines are never changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from . import capitals
@@ -144,7 +145,7 @@ def analyse_line(line: str, typed: bool = False) -> LineReport:
     return LineReport(label, ws)
 
 
-def _sound(ws: tuple[Word, ...], foreign: set[int]) -> bool:
+def _sound(ws: tuple[Word, ...], foreign: AbstractSet[int]) -> bool:
     """A line typed (or read) with its accents.  In a typed text, what is plainly another language
     (``foreign``: ``_foreign_words``) does not count against it: the rest of the line says how it was
     written."""
@@ -169,18 +170,19 @@ def _foreign_words(line: str, ws: tuple[Word, ...]) -> set[int]:
     words that are mostly no syllables (a quoted English sentence) and words shaped as no Vietnamese
     syllable is ("has", "wrote", "of")."""
     hyphenated = [(m.start(), m.end()) for m in HYPHENATED_RE.finditer(line)]
-    named = [w.label == "invalid" and w.text[:1].isupper() and bool(VOWEL_RE.search(w.text)) for w in ws]
-    out = {i for i, w in enumerate(ws) if w.label == "invalid" and VOWEL_RE.search(w.text) and (
+    voiced = [w.label == "invalid" and bool(VOWEL_RE.search(w.text)) for w in ws]  # may be a foreign word
+    named = [v and w.text[:1].isupper() for v, w in zip(voiced, ws)]
+    out = {i for i, w in enumerate(ws) if voiced[i] and (
         named[i] and (i and named[i - 1] or named[i + 1:i + 2] == [True]) or _english_shaped(w.text)
         or any(a <= w.start and w.end <= b for a, b in hyphenated))}
     run: list[int] = []
     for i, w in enumerate((*ws, None)):
-        if w is not None and (w.label == "plain" or w.label == "invalid" and VOWEL_RE.search(w.text)
-                              or w.label == "protected" and run):
+        if w is not None and (w.label == "plain" or voiced[i] or w.label == "protected" and run):
             run.append(i)
             continue
         scored = [k for k in run if ws[k].label != "protected"]
-        if len(scored) >= FOREIGN_RUN and sum(ws[k].label == "invalid" for k in scored) >= FOREIGN_RUN_SHARE * len(scored):
+        invalid = sum(ws[k].label == "invalid" for k in scored)
+        if len(scored) >= FOREIGN_RUN and invalid >= FOREIGN_RUN_SHARE * len(scored):
             out.update(scored)
         run = []
     return out
@@ -205,7 +207,7 @@ def _english_shaped(text: str) -> bool:
         or bool(FOREIGN_FINAL_RE.search(lower))
 
 
-def _names_in_sound_line(line: str, ws: tuple[Word, ...], foreign: set[int] = frozenset()) -> tuple[Word, ...]:
+def _names_in_sound_line(line: str, ws: tuple[Word, ...], foreign: AbstractSet[int] = frozenset()) -> tuple[Word, ...]:
     """In a line typed with its accents, capitalised non-syllables (names), hyphenated foreign words and
     the words of a typed text that are plainly another language (``foreign``) are protected: they are no
     damage to repair and no sign of it.  A typed line's other non-syllables ("nuroc", "khuyếnkhic") are

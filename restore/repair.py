@@ -175,12 +175,12 @@ class Restorer:
         changes: list[Change] = []
         labels: list[str] = []
         lines = text.split("\n")
-        # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
-        latin1 = "accent" in kinds and latin1_letters(text) and self.latin1.readable(text)
         typed = not heard
         reports = [detect.analyse_line(line, typed=typed) for line in lines]
         heard = sorted(heard)
         heard_starts = [a for a, _, _ in heard]
+        # an OCR that knew only Latin-1 dropped the other letters: every word is read again under that rule
+        latin1 = "accent" in kinds and latin1_letters(text) and self.latin1.readable(text)
         # switched off, a reorder is still looked for and logged, never made (no confidence reaches 2)
         needed = max(min_confidence, reorder.MIN_CONFIDENCE) if "reorder" in kinds else 2.0
         ordered, moves, source = reorder.restore_order(lines, self.model, self.candidates, reports, needed)
@@ -214,12 +214,11 @@ class Restorer:
                 readings[index] = as_written(line)
                 continue
             todo[index] = self._settle(line, report, unsure, Context.around(ordered, index), latin1)
-            todo[index].typed = typed
         # the lines of a wrapped paragraph are read as one sequence: each one's first words go on from
         # the last words of the line before, as they were written
         runs = paragraph_runs(ordered, sorted(todo))
         for run in runs:
-            self._read_run([todo[k] for k in run], [None] * len(run), style, min_confidence, kinds)
+            self._read_run([todo[k] for k in run], [None] * len(run), style, min_confidence, kinds, typed)
         # second pass: a damaged line is read again when the rest of the document wrote one of its word
         # pairs otherwise than this line's first reading did ("truong nuroc" read "trong nước" elsewhere)
         if todo and len(ordered) >= 2 and CONSISTENCY_WEIGHT > 0:
@@ -230,7 +229,7 @@ class Restorer:
                 hints = [consistency.for_line(todo[k].reading) for k in run]
                 hints = [h if h.disagrees(todo[k].reading) else None for h, k in zip(hints, run)]
                 if any(hints):
-                    self._read_run([todo[k] for k in run], hints, style, min_confidence, kinds)
+                    self._read_run([todo[k] for k in run], hints, style, min_confidence, kinds, typed)
         for index, work in sorted(todo.items()):
             out_lines[index] = work.text
             base = offsets[source[index]]
@@ -289,9 +288,10 @@ class Restorer:
         return work
 
     def _read_run(self, works: list["_LineWork"], hints: list["LineHint | None"], style: str,
-                  min_confidence: float, kinds: frozenset[str] = KINDS) -> None:
+                  min_confidence: float, kinds: frozenset[str] = KINDS, typed: bool = False) -> None:
         """Choose the words of a run of lines in one search, then apply and log each line's changes.
-        ``hints``: per line, what the rest of the document wrote (second pass) or None."""
+        ``hints``: per line, what the rest of the document wrote (second pass) or None; ``typed``: the
+        text came with no OCR confidences."""
         if len(works) == 1 and works[0].own is not None and hints[0] is None:
             results = [works[0].own]
         else:
@@ -315,7 +315,7 @@ class Restorer:
             work.text, work.changes = self._apply(work.line, work.positions, result, by_start, style,
                                                   min_confidence, work.unsure, kinds,
                                                   work.report.share("accented") >= detect.SOUND_ACCENTED_SHARE,
-                                                  work.typed)
+                                                  typed)
             work.reading = readings_of(work.positions, result)
 
     def _decode(self, positions: list["Position"], context: "Context | None") -> Decoded:
@@ -550,7 +550,6 @@ class _LineWork:
     text: str = ""  # the repaired line, its changes (offsets in the line) and how it was read
     changes: list[Change] = field(default_factory=list)
     reading: list[Reading | None] = field(default_factory=list)
-    typed: bool = False  # the text came with no OCR confidences
 
 
 def _unique(items: list[str]) -> list[str]:
