@@ -37,7 +37,7 @@ class CandidateGenerator:
         weight = np.exp(model.uni_logp)
         self._weight = {w: float(weight[i]) for w, i in model.vocab.items()}
         by_plain: dict[str, float] = {}
-        for w in self.known:
+        for w in sorted(self.known):  # one order of the sums and of SymSpell's entries whatever the hash seed
             plain = vn.strip_accents(w)
             by_plain[plain] = by_plain.get(plain, 0.0) + self._weight[w]
         self._plain_weight = by_plain
@@ -57,7 +57,7 @@ class CandidateGenerator:
     @functools.lru_cache(maxsize=50_000)
     def _accent_forms(self, plain: str) -> list[str]:
         forms = [f for f in vn.accent_variants(plain) if f in self.known]
-        forms.sort(key=lambda f: -self._weight[f])
+        forms.sort(key=lambda f: (-self._weight[f], f))
         return forms[:MAX_CANDIDATES]
 
     @functools.lru_cache(maxsize=50_000)

@@ -79,11 +79,11 @@ class Latin1Index:
     def __init__(self, known: dict[str, float]):
         """``known``: syllable -> its weight (unigram probability)."""
         index: dict[str, list[str]] = {}
-        for syllable in known:
-            for form in projections(syllable):
+        for syllable in sorted(known):  # sorted, so that equal weights keep one order whatever the hash seed
+            for form in sorted(projections(syllable)):
                 if form:
                     index.setdefault(form, []).append(syllable)
-        self._index = {form: sorted(forms, key=lambda f: -known[f])[:MAX_FORMS] for form, forms in index.items()}
+        self._index = {form: sorted(forms, key=lambda f: (-known[f], f))[:MAX_FORMS] for form, forms in index.items()}
 
     def readable(self, text: str) -> bool:
         """Enough of the text's words can be read as a Latin-1 OCR's Vietnamese (ask ``latin1_letters``
